@@ -1,0 +1,58 @@
+"""Shared test fixtures: small clips built in code, so media tests stay fast and need no files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from mutoscope.engine import timebase
+from mutoscope.engine.clip import Clip, ClipMetadata
+from mutoscope.engine.frames import ArrayFrames
+
+ClipFactory = Callable[..., Clip]
+
+
+def gray_level(index: int) -> int:
+    """The flat grey of frame `index` in `gray_ramp` clips: 7 levels apart, distinct for 32 frames."""
+    return 16 + 7 * (index % 32)
+
+
+def gray_ramp(count: int, width: int = 160, height: int = 96) -> npt.NDArray[np.uint8]:
+    """`count` flat grey frames whose level identifies the frame even after lossy compression."""
+    levels = np.array([gray_level(i) for i in range(count)], dtype=np.uint8)
+    return np.ascontiguousarray(np.broadcast_to(levels[:, None, None, None], (count, height, width, 3)))
+
+
+def build_clip(
+    frames: npt.NDArray[np.uint8] | int = 24,
+    *,
+    fps: int = 24,
+    audio: npt.NDArray[np.float32] | None = None,
+    width: int = 160,
+    height: int = 96,
+) -> Clip:
+    """A clip of `frames` (an array, or a count of `gray_ramp` frames) and `audio` (default silent stereo)."""
+    array = gray_ramp(frames, width, height) if isinstance(frames, int) else frames
+    if audio is None:
+        audio = np.zeros((2, timebase.sample_count(array.shape[0], fps)), dtype=np.float32)
+    return Clip(
+        frames=ArrayFrames(array),
+        audio=audio,
+        fps=fps,
+        metadata=ClipMetadata(backend="test", backend_version="0", seed=0),
+    )
+
+
+@pytest.fixture
+def make_clip() -> ClipFactory:
+    """`make_clip(frames=24, *, fps=24, audio=None, width=160, height=96) -> Clip` (see `build_clip`)."""
+    return build_clip
+
+
+@pytest.fixture
+def frame_gray() -> Callable[[int], int]:
+    """`frame_gray(index)`: the grey level of frame `index` in clips made by `make_clip(count)`."""
+    return gray_level
