@@ -137,7 +137,9 @@ class GenerationRequest:
 
     def _check_timing(self) -> None:
         if isinstance(self.duration_s, bool) or not math.isfinite(self.duration_s):
-            raise InvalidRequestError(f"duration_s must be a finite number, got {self.duration_s!r}", param="duration_s")
+            raise InvalidRequestError(
+                f"duration_s must be a finite number, got {self.duration_s!r}", param="duration_s"
+            )
         try:
             timebase.check_fps(self.fps)
         except timebase.TimebaseError as exc:
