@@ -17,6 +17,7 @@ from mutoscope.cli import output
 from mutoscope.cli.backends import backends_command
 from mutoscope.cli.context import CliState
 from mutoscope.cli.doctor import doctor_command
+from mutoscope.cli.gallery import gallery_command
 from mutoscope.cli.generate import generate_command
 from mutoscope.cli.plan import plan_command
 from mutoscope.logs import configure_logging
@@ -94,6 +95,7 @@ app.command("generate")(generate_command)
 app.command("backends")(backends_command)
 app.command("doctor")(doctor_command)
 app.command("plan")(plan_command)
+app.command("gallery")(gallery_command)
 app.command("version")(version_command)
 
 
