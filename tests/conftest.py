@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import secrets
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import numpy.typing as npt
 import pytest
+from sqlalchemy import make_url
 
 from mutoscope.engine import timebase
 from mutoscope.engine.clip import Clip, ClipMetadata
@@ -56,3 +58,38 @@ def make_clip() -> ClipFactory:
 def frame_gray() -> Callable[[int], int]:
     """`frame_gray(index)`: the grey level of frame `index` in clips made by `make_clip(count)`."""
     return gray_level
+
+
+# A real PostgreSQL for `services` tests: trust auth on localhost, user `postgres` (or `root` on some images).
+PG_ADMIN_URLS = (
+    "postgresql+psycopg://postgres@127.0.0.1:5432/test",
+    "postgresql+psycopg://root@127.0.0.1:5432/test",
+)
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL database for this test session (dropped at the end).
+
+    Skips the test when no PostgreSQL answers on 127.0.0.1:5432.
+    """
+    import psycopg
+
+    errors: list[str] = []
+    for admin_url in PG_ADMIN_URLS:
+        url = make_url(admin_url)
+        conninfo = f"host={url.host} port={url.port} user={url.username} dbname={url.database}"
+        try:
+            admin = psycopg.connect(conninfo, autocommit=True, connect_timeout=5)
+        except psycopg.Error as error:
+            errors.append(f"{url.username}: {error}")
+            continue
+        name = f"mutoscope_t_{secrets.token_hex(6)}"
+        with admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+            try:
+                yield url.set(database=name).render_as_string(hide_password=False)
+            finally:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        return
+    pytest.skip(f"no PostgreSQL reachable on 127.0.0.1:5432 ({'; '.join(errors)})")

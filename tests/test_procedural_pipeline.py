@@ -316,9 +316,6 @@ def test_a_dialogue_clip_is_audible_during_its_lines_and_decodes_as_h264_and_aac
         )
 
 
-@pytest.mark.xfail(
-    strict=True, reason='planner bug: \'X says "..." and Y says "..."\' gives a line to the bench'
-)
 def test_says_phrasing_gives_each_quoted_line_to_its_speaker() -> None:
     prompt = (
         'two people talk on a park bench, Maria says "Hola, ¿cómo estás?" and John says "I am fine, thanks."'

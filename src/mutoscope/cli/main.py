@@ -20,6 +20,8 @@ from mutoscope.cli.doctor import doctor_command
 from mutoscope.cli.gallery import gallery_command
 from mutoscope.cli.generate import generate_command
 from mutoscope.cli.plan import plan_command
+from mutoscope.cli.server import db_app, keys_app, serve_command, worker_command
+from mutoscope.cli.users import users_app
 from mutoscope.logs import configure_logging
 from mutoscope.settings import Settings, load_settings
 
@@ -97,6 +99,11 @@ app.command("doctor")(doctor_command)
 app.command("plan")(plan_command)
 app.command("gallery")(gallery_command)
 app.command("version")(version_command)
+app.command("serve")(serve_command)
+app.command("worker")(worker_command)
+app.add_typer(db_app, name="db")
+app.add_typer(keys_app, name="keys")
+app.add_typer(users_app, name="users")
 
 
 def run() -> None:

@@ -1,10 +1,11 @@
 """The PLAN stage of the procedural backend: a prompt (or a storyboard) becomes a `Scene`.
 
 Reading (`vocabulary.reading`) says who does what; casting (`vocabulary.casting`) decides which entity each
-phrase is, with one persistent cast across shots; this module fills in what the prompt leaves out (setting,
-subject, the props and fixtures an action needs), then has the world staged (`vocabulary.staging`: layout and
-timing), and picks cameras, lights and ambience. Everything mapped, guessed or unusable is said in
-`Scene.notes`. Planning is deterministic: every choice comes from `random.Random(seed)`.
+phrase is, with one persistent cast across shots; this module groups sentences into shots and gathers the
+scene-wide conditions, has the world furnished (`vocabulary.furnishing`: setting, subject, the props and
+fixtures an action needs), voiced (`vocabulary.voices`) and staged (`vocabulary.staging`: layout and timing),
+and has `direction` pick cameras, lights, sky, style and ambience. Everything mapped, guessed or unusable is
+said in `Scene.notes`. Planning is deterministic: every choice comes from `random.Random(seed)`.
 
 Conventions the later stages rely on:
 - `Entity.x_m, y_m` are the body's centre (as in `EntityTrack`); y is up and the ground is y = 0.
@@ -25,30 +26,24 @@ import math
 import random
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
+from mutoscope.backends.procedural import direction
+from mutoscope.backends.procedural.direction import Conditions
 from mutoscope.backends.procedural.scene import (
     Action,
-    Body,
-    CameraMove,
-    CameraShot,
     DialogueLine,
     Entity,
-    Framing,
-    Light,
     Scene,
     SceneFormatError,
     ShotPlan,
-    SoundSource,
 )
-from mutoscope.backends.procedural.vocabulary import casting, lexicon, lighting, revisions, sounds, staging
+from mutoscope.backends.procedural.vocabulary import casting, furnishing, lexicon, revisions, staging, voices
 from mutoscope.backends.procedural.vocabulary.actions import VERBS
-from mutoscope.backends.procedural.vocabulary.camera import DEFAULT_FRAMINGS
 from mutoscope.backends.procedural.vocabulary.casting import Act, Member, World
-from mutoscope.backends.procedural.vocabulary.conditions import TIMES_OF_DAY, WEATHERS
 from mutoscope.backends.procedural.vocabulary.places import PLACES
 from mutoscope.backends.procedural.vocabulary.reading import Reading, Sentence, read
-from mutoscope.backends.procedural.vocabulary.styles import DEFAULT_STYLE, STYLES
+from mutoscope.backends.procedural.vocabulary.styles import STYLES
 from mutoscope.engine.request import CharacterRef
 from mutoscope.errors import InvalidRequestError
 
@@ -57,20 +52,6 @@ log = logging.getLogger(__name__)
 __all__ = ["STYLES", "edit_scene", "extend_scene", "plan_from_json", "plan_scene", "remix_scene"]
 
 Group = list[tuple[Reading, Sentence]]  # the sentences of one shot, with the reading that holds their quotes
-_WATER_PALETTE = ((40, 110, 180), (90, 170, 220), (230, 245, 255))
-_AIMED = frozenset({"shoot", "dunk", "kick", "throw", "catch"})  # the thing aimed at must be in frame too
-
-
-@dataclass(slots=True)
-class _Conditions:
-    """Scene-wide settings: from a parent scene, overridden by what the prompt says."""
-
-    place: str | None = None
-    time: str | None = None
-    weather: str | None = None
-    style: str | None = None
-    music: str | None = None
-    ambience: list[str] = field(default_factory=list)
 
 
 # --- public API -------------------------------------------------------------------------------------------
@@ -114,7 +95,7 @@ def plan_scene(
     if not prompt.strip() and not shots:
         world.note("the prompt is empty: planned a default scene")
     _cast(world, groups)
-    conditions = _conditions(world, context + [pair for group in groups for pair in group], _Conditions())
+    conditions = _conditions(world, context + [pair for group in groups for pair in group], Conditions())
     return _finish(
         world,
         prompt=prompt,
@@ -184,7 +165,7 @@ def extend_scene(parent: Scene, prompt: str, duration_s: float) -> Scene:
     _cast(world, groups)
     if not world.acts and not world.lines:
         _continue_acts(world, parent)
-    base = _Conditions(parent.setting, parent.time_of_day, parent.weather, parent.style)
+    base = Conditions(parent.setting, parent.time_of_day, parent.weather, parent.style)
     conditions = _conditions(world, [pair for group in groups for pair in group], base)
     world.note(f"continues the scene '{parent.prompt}'")
     scene = _finish(
@@ -328,7 +309,7 @@ def _cast(world: World, groups: list[Group], shot: int | None = None) -> None:
     world.chatter = [(max(s, 0), key, verb) for s, key, verb in world.chatter]
 
 
-def _conditions(world: World, pairs: Group, base: _Conditions) -> _Conditions:
+def _conditions(world: World, pairs: Group, base: Conditions) -> Conditions:
     """Scene-wide cues, first mention wins; a second setting is noted, since a scene has one world."""
     found = replace(base, ambience=list(base.ambience))
     places: list[str] = []
@@ -385,154 +366,6 @@ def _continue_acts(world: World, parent: Scene) -> None:
         world.note("no new action: the ongoing actions continue")
 
 
-# --- filling in what the prompt leaves out ----------------------------------------------------------------
-
-
-def _choose_place(world: World, conditions: _Conditions) -> str:
-    if conditions.place in PLACES:
-        return conditions.place
-    if conditions.weather == "snow":
-        return _chosen(world, "snowfield", "it snows")
-    verbs = {act.verb for act in world.acts}
-    actors = [world.member(act.member) for act in world.acts] + [
-        world.member(ln.speaker) for ln in world.lines
-    ]
-    homes = [
-        t.home for m in actors + world.members if (t := lexicon.THINGS.get(m.type)) is not None and t.home
-    ]
-    if verbs & {"swim", "dive", "surf"}:
-        wet = [home for home in homes if PLACES[home].water is not None]
-        return _chosen(world, wet[0] if wet else ("beach" if "surf" in verbs else "pool"), "someone swims")
-    if verbs & {"take off", "land"}:  # an aircraft needs ground to leave or reach
-        homes = [home for home in homes if PLACES[home].ground != "none"] or ["desert"]
-    homes = [home for home in homes if home not in world.avoid]
-    if homes:
-        return _chosen(world, homes[0], "it suits the cast")
-    animate = any(m.kind in ("person", "animal", "vehicle") for m in world.members)
-    fallback = [p for p in (("park", "studio") if animate else ("studio", "park")) if p not in world.avoid]
-    return _chosen(world, (fallback or ["studio"])[0], "nothing else suggested one")
-
-
-def _chosen(world: World, place: str, why: str) -> str:
-    world.note(f"no setting named: chose '{place}' ({why})")
-    return place
-
-
-def _complete(world: World, place: str, conditions: _Conditions) -> None:
-    """Add what the plan needs and the prompt did not say: characters, a subject, props, fixtures, water."""
-    for ref in world.characters:
-        if ref.id not in world.bound:
-            casting.character_member(world, ref)
-            world.note(f"added character @{ref.handle.lstrip('@')}")
-    if not any(m.kind in ("person", "animal", "vehicle") for m in world.members):
-        _default_subjects(world, place)
-    for act in list(world.acts):
-        _equip(world, act)
-    for member in list(world.members):
-        thing = lexicon.THINGS.get(member.type)
-        if member.kind == "person" and thing is not None and thing.prop and not world.of_type(thing.prop):
-            world.create(lexicon.thing(thing.prop)).holder = member.key
-    for word in PLACES[place].fixtures:
-        if not world.of_type(word):
-            world.create(lexicon.thing(word))
-    _add_water(world, place)
-    wearers = [m for m in world.members if m.kind == "person"] or [
-        m for m in world.members if m.kind == "animal"
-    ]
-    for item in world.loose_accessories:
-        if wearers:
-            casting.wear(wearers[0], item)
-            world.note(f"put the {item} on {wearers[0].name}")
-    if "swim" in {a.verb for a in world.acts} and PLACES[place].water is None:
-        world.note(f"the {place} has no water: swimming is drawn on the ground")
-    for member in world.members:
-        if member.habitat == "water" and PLACES[place].water is None:
-            world.note(f"the {member.type} is out of water in the {place}")
-
-
-def _default_subjects(world: World, place: str) -> None:
-    added = []
-    wanted = [w for w in dict.fromkeys(PLACES[place].subjects) if w not in world.avoid]
-    for word in wanted or ["person"]:
-        thing = lexicon.thing(word)
-        member = world.create(thing)
-        member.shots.clear()
-        verb = {"air": "fly", "water": "swim", "surface": "swim"}.get(thing.habitat, "walk")
-        if thing.kind == "vehicle":
-            verb = "fly" if thing.habitat == "air" else "drive"
-        if thing.kind != "fixture":
-            world.acts.append(Act(member.key, verb, -1, dict(VERBS[verb].params)))
-        added.append(word)
-        if len(added) == 2:
-            break
-    world.note(f"no subject named: added {' and '.join(f'a {w}' for w in added)} (fits the {place})")
-
-
-def _equip(world: World, act: Act) -> None:
-    """Give an act the prop and fixture it needs (a kickflip's skateboard, a shot's ball and hoop)."""
-    member = world.member(act.member)
-    concept = VERBS[act.verb]
-    unmounted = act.target is None or world.member(act.target).kind not in ("vehicle", "animal")
-    if act.verb in ("ride", "drive") and member.kind != "vehicle" and unmounted:
-        mount = world.create(lexicon.thing("bicycle" if act.verb == "ride" else "car"))
-        act.target = mount.key
-        world.note(f"added a {mount.type} to {act.verb}")
-    prop = concept.prop
-    uses_props = member.kind == "person" or act.verb in staging.BOARD_VERBS
-    if prop and uses_props and not _fits(world, act.target, prop, act.verb):
-        found = _free_prop(world, prop, member.key)
-        if found is None:
-            found = world.create(lexicon.thing(prop))
-            world.note(f"added a {prop} for '{act.verb}'")
-        act.target = found.key
-    if (
-        act.target is not None
-        and world.member(act.target).holder is None
-        and world.member(act.target).kind == "object"
-    ):
-        world.member(act.target).holder = member.key
-    if concept.fixture and not world.of_type(concept.fixture):
-        world.create(lexicon.thing(concept.fixture))
-        world.note(f"added a {concept.fixture} for '{act.verb}'")
-
-
-def _fits(world: World, key: int | None, prop: str, verb: str) -> bool:
-    if key is None:
-        return False
-    member = world.member(key)
-    if verb in ("throw", "kick", "catch", "juggle"):
-        return member.kind == "object"
-    if lexicon.thing(prop).shape == "ball":
-        return member.body.shape == "ball"
-    return member.type == prop or (member.body.shape == lexicon.thing(prop).shape and member.kind == "object")
-
-
-def _free_prop(world: World, prop: str, user: int) -> Member | None:
-    ball = lexicon.thing(prop).shape == "ball"
-    for member in world.members:
-        fits = member.type == prop or (ball and member.body.shape == "ball" and member.kind == "object")
-        if fits and member.holder in (None, user):
-            return member
-    return None
-
-
-def _add_water(world: World, place: str) -> None:
-    water = PLACES[place].water
-    if water is None or world.of_type("water"):
-        return
-    body = Body(
-        "water",
-        water.depth_m,
-        water.x1_m - water.x0_m,
-        1000.0 * water.depth_m,
-        _WATER_PALETTE,
-        restitution=0.0,
-        friction=0.0,
-        static=True,
-    )
-    world.add("water", "fixture", "water", body)
-
-
 # --- finishing: layout, timing, cameras, light and sound --------------------------------------------------
 
 
@@ -543,22 +376,22 @@ def _finish(
     duration_s: float,
     seed: int,
     style: str | None,
-    conditions: _Conditions,
+    conditions: Conditions,
     groups: list[Group],
     windows: list[tuple[float, float]] | None,
 ) -> Scene:
-    place = _choose_place(world, conditions)
+    place = furnishing.choose_place(world, conditions.place, conditions.weather)
     if PLACES[place].notes:
         world.note(PLACES[place].notes)
-    _complete(world, place, conditions)
-    casting.small_talk(world)
-    casting.assign_voices(world)
+    furnishing.complete(world, place)
+    voices.small_talk(world)
+    voices.assign_voices(world)
     windows = windows or _prompt_windows(world, len(groups), duration_s)
     staging.layout(world, PLACES[place])
     timed, lines = staging.timeline(world, windows)
     ids = _assign_ids(world)
-    time, weather = _sky(world, conditions, place)
-    chosen_style = _style(world, style, conditions)
+    time, weather = direction.sky(world, conditions, place)
+    chosen_style = direction.style_for(world, style, conditions)
     log.debug(
         "planned %d entities, %d acts, %d lines in %s", len(world.members), len(timed), len(lines), place
     )
@@ -572,9 +405,11 @@ def _finish(
         style=chosen_style,
         entities=tuple(_entity(m, ids) for m in world.members),
         actions=_actions(timed, ids),
-        cameras=_cameras(world, groups=groups, windows=windows, timed=timed, lines=lines, ids=ids),
-        lights=_lights(place, time, weather),
-        sounds=_sounds(
+        cameras=direction.cameras(
+            world, cues=[_cues(g) for g in groups], windows=windows, timed=timed, lines=lines, ids=ids
+        ),
+        lights=direction.lights(place, time, weather),
+        sounds=direction.sound_beds(
             place,
             time,
             weather,
@@ -591,22 +426,12 @@ def _finish(
     )
 
 
-def _sky(world: World, conditions: _Conditions, place: str) -> tuple[str, str]:
-    """Time of day and weather: as asked (a night market is at night), else day and clear."""
-    time = conditions.time or ("night" if place == "night market" else "day")
-    weather = conditions.weather or "clear"
-    if time not in TIMES_OF_DAY or weather not in WEATHERS:  # a hand-edited parent scene may say anything
-        world.note(f"unknown time '{time}' or weather '{weather}': used day and clear")
-        time = time if time in TIMES_OF_DAY else "day"
-        weather = weather if weather in WEATHERS else "clear"
-    return time, weather
-
-
-def _style(world: World, style: str | None, conditions: _Conditions) -> str:
-    """The style argument, else the prompt's, else the default (unless the negative prompt names it)."""
-    default = next((s for s in (DEFAULT_STYLE, *STYLES) if s not in world.avoid), DEFAULT_STYLE)
-    chosen = style or conditions.style or default
-    return chosen if chosen in STYLES else default
+def _cues(group: Group) -> direction.ShotCues:
+    """The framing and move a shot's own words ask for (its last mention wins)."""
+    sentences = [s for _, s in group]
+    framing = next((s.cue("framing") for s in reversed(sentences) if s.cue("framing")), None)
+    move = next((s.cue("move") for s in reversed(sentences) if s.cue("move")), None)
+    return direction.ShotCues(framing, move)
 
 
 def _actions(timed: list[staging.Timed], ids: dict[int, str]) -> tuple[Action, ...]:
@@ -656,115 +481,6 @@ def _entity(member: Member, ids: dict[int, str]) -> Entity:
     )
 
 
-def _cameras(
-    world: World,
-    *,
-    groups: list[Group],
-    windows: list[tuple[float, float]],
-    timed: list[staging.Timed],
-    lines: list[staging.TimedLine],
-    ids: dict[int, str],
-) -> tuple[CameraShot, ...]:
-    """One camera per shot: the prompt's framing and move, else a default that suits the shot and varies."""
-    offset = world.rng.randrange(len(DEFAULT_FRAMINGS))
-    cameras: list[CameraShot] = []
-    for index, (start, end) in enumerate(windows):
-        sentences = [s for _, s in groups[index]] if index < len(groups) else []
-        framing = next((s.cue("framing") for s in reversed(sentences) if s.cue("framing")), None)
-        move = next((s.cue("move") for s in reversed(sentences) if s.cue("move")), None)
-        speakers = [ln.speaker for ln in lines if start <= ln.start_s < end or ln.start_s == start]
-        during = [t for t in timed if t.start_s < end and t.end_s > start and t.verb not in ("talk", "sing")]
-        animate = [m.key for m in world.members if m.kind in ("person", "animal", "vehicle")]
-        subject = next(iter(speakers + [t.member for t in during] + animate), None)
-        default_framing, default_move = _default_camera(world, subject, during, speakers=bool(speakers))
-        if default_framing is None:  # nothing happens: cycle framings so consecutive cuts differ
-            default_framing = DEFAULT_FRAMINGS[(index + offset) % len(DEFAULT_FRAMINGS)]
-            if len(windows) == 1:
-                default_move = world.rng.choice(("static", "dolly_in", "pan"))
-        if cameras and framing is None and default_framing == cameras[-1].framing:
-            default_framing = "close_up" if default_framing != "close_up" else "wide"
-        chosen_framing: Framing = framing or default_framing  # type: ignore[assignment]
-        chosen_move: CameraMove = move or default_move  # type: ignore[assignment]
-        cameras.append(
-            CameraShot(start, end, chosen_framing, chosen_move, ids[subject] if subject is not None else None)
-        )
-    return tuple(cameras)
-
-
-def _default_camera(
-    world: World, subject: int | None, during: list[staging.Timed], *, speakers: bool
-) -> tuple[Framing | None, CameraMove]:
-    """What suits a shot: a conversation a medium two-shot; a flight, a throw or a shot at a hoop a wide
-    frame that holds both ends; travel a tracking camera; a stunt a steady medium; nothing at all: None."""
-    verbs = {t.verb for t in during if t.member == subject}
-    flies = subject is not None and (world.member(subject).habitat == "air" or "fly" in verbs)
-    travels = any(VERBS[verb].travels for verb in verbs)
-    aimed = any(t.verb in _AIMED for t in during)
-    if speakers:
-        return "medium", "static"
-    if flies or aimed:
-        return "wide", "tracking" if flies or travels else "static"
-    if travels:
-        return "medium", "tracking"
-    if verbs:
-        return "medium", "static"
-    return None, "static"
-
-
-def _lights(place: str, time: str, weather: str) -> tuple[Light, ...]:
-    family = PLACES[place].lights
-    dim = lighting.WEATHER_DIMMING.get(weather, 1.0)
-    sky = tuple(
-        replace(light, intensity=round(light.intensity * dim, 3))
-        for light in (lighting.SUN[time], lighting.SKY_FILL[time])
-    )
-    late = time in ("sunset", "night")
-    chosen: dict[str, tuple[Light, ...]] = {
-        "sky": sky,
-        "street": sky + ((lighting.STREET_LAMPS,) if late else ()),
-        "market": sky + ((lighting.STREET_LAMPS, *lighting.NEON) if late else ()),
-        "indoor": lighting.INDOOR,
-        "stage": lighting.STAGE,
-        "underwater": lighting.UNDERWATER,
-        "space": lighting.SPACE,
-    }
-    return chosen[family]
-
-
-def _sounds(
-    place: str,
-    time: str,
-    weather: str,
-    *,
-    conditions: _Conditions,
-    verbs: set[str],
-    style: str,
-    avoid: frozenset[str],
-) -> tuple[SoundSource, ...]:
-    """Ambience beds for the setting (its night variant at night), the weather and the prompt, plus music;
-    a default bed the negative prompt names ("no birds") is left out, one the prompt asks for is kept."""
-    spot = PLACES[place]
-    beds = list(spot.night_ambience if time == "night" and spot.night_ambience else spot.ambience)
-    beds += sounds.WEATHER_AMBIENCE.get(weather, ())
-    beds = [b for b in beds if b not in avoid and b.rstrip("s") not in avoid] + conditions.ambience
-    out = [
-        SoundSource("ambience", name, -18.0 if n == 0 else -24.0)
-        for n, name in enumerate(dict.fromkeys(beds))
-    ]
-    if weather in ("rain", "storm"):
-        out = [replace(s, gain_db=-15.0) if s.name == "rain" else s for s in out]
-    by_verb = bool(verbs & set(sounds.MUSIC_FOR_VERBS)) and "music" not in avoid
-    wants_music = conditions.music is not None or by_verb
-    if wants_music:
-        mood = (
-            conditions.music
-            or next((sounds.MUSIC_FOR_VERBS[v] for v in sorted(verbs & set(sounds.MUSIC_FOR_VERBS))), None)
-            or sounds.STYLE_MUSIC.get(style, "upbeat")
-        )
-        out.append(SoundSource("music", mood, -20.0))
-    return tuple(out)
-
-
 # --- remix and edit ---------------------------------------------------------------------------------------
 
 
@@ -777,7 +493,7 @@ def _change(parent: Scene, prompt: str, rng: random.Random, mode: str) -> Scene:
     for member in world.members[known:]:
         if member.kind != "fixture" and not member.name.endswith("(product)"):
             world.note(f"{mode}: added {member.name}")
-    base = _Conditions(parent.setting, parent.time_of_day, parent.weather, parent.style)
+    base = Conditions(parent.setting, parent.time_of_day, parent.weather, parent.style)
     conditions = _conditions(world, groups[0], base)
     for kind, old in (
         ("setting", parent.setting),
@@ -791,7 +507,7 @@ def _change(parent: Scene, prompt: str, rng: random.Random, mode: str) -> Scene:
     return _merge(parent, world, conditions, groups, prompt)
 
 
-def _merge(parent: Scene, world: World, conditions: _Conditions, groups: list[Group], prompt: str) -> Scene:
+def _merge(parent: Scene, world: World, conditions: Conditions, groups: list[Group], prompt: str) -> Scene:
     """The parent with the world's changes: new and changed entities, new acts replace a member's old ones."""
     fresh = _finish(
         world,

@@ -24,13 +24,14 @@ from collections.abc import Mapping
 import numpy as np
 import numpy.typing as npt
 
+from mutoscope.backends.procedural.physics import fixtures
 from mutoscope.backends.procedural.physics.actors import Actor
-from mutoscope.backends.procedural.physics.camera import Subject, camera_path
+from mutoscope.backends.procedural.physics.camera import PRODUCT_SUFFIX, Subject, camera_path
 from mutoscope.backends.procedural.physics.gait import Gait, footsteps, gait, strokes
 from mutoscope.backends.procedural.physics.poses import Posed, pose_entity
 from mutoscope.backends.procedural.physics.state import BodyState
 from mutoscope.backends.procedural.physics.world import GRAVITY_M_S2, Samples, World, substeps_per_frame
-from mutoscope.backends.procedural.scene import Scene
+from mutoscope.backends.procedural.scene import Entity, Scene
 from mutoscope.backends.procedural.track import EntityTrack, WorldTrack
 from mutoscope.errors import InvalidRequestError
 
@@ -115,15 +116,37 @@ def _entity_track(actor: Actor, samples: Samples, posed: Posed) -> EntityTrack:
 
 def _subject(actor: Actor, samples: Samples, posed: Posed, targeted: set[str]) -> Subject:
     role = actor.phys.role
-    relevant = role not in ("scenery", "water") and (role != "fixture" or actor.id in targeted)
+    entity = actor.entity
+    # A fixture matters to a wide shot when something is done to it, or when it is a hoop or goal (the thing
+    # a shot or a kick is about, though the action's target is the ball).
+    aimed_at = entity.body.shape == "hoop"
+    relevant = role not in ("scenery", "water") and (role != "fixture" or actor.id in targeted or aimed_at)
     return Subject(
         id=actor.id,
         x=samples.x[actor.index],
         y=posed.y_m,
         height_m=actor.height,
         width_m=2.0 * actor.phys.half_width_m,
-        humanoid=actor.entity.body.shape == "humanoid",
+        humanoid=entity.body.shape == "humanoid",
         relevant=relevant,
+        box=_drawn_box(entity),
+        product=entity.name.endswith(PRODUCT_SUFFIX),
+    )
+
+
+def _drawn_box(entity: Entity) -> tuple[float, float, float, float] | None:
+    """A body's drawn extent around its root where it is not its box: a hoop's backboard rises above the
+    rim at the box's top and its post stands a metre behind the backboard."""
+    if entity.body.shape != "hoop" or fixtures.is_goal(entity):
+        return None
+    hoop = fixtures.hoop_geometry(entity)
+    xs = (hoop.post_x_m, hoop.rim_front_x_m, hoop.backboard_x_m)
+    bottom = entity.y_m - entity.body.height_m / 2.0
+    return (
+        min(xs) - 0.1 - entity.x_m,
+        max(xs) + 0.1 - entity.x_m,
+        bottom - entity.y_m,
+        hoop.backboard_top_m - entity.y_m,
     )
 
 

@@ -16,7 +16,7 @@ from typing import Literal
 import pymunk
 
 from mutoscope.backends.procedural.physics import ballistics
-from mutoscope.backends.procedural.physics.bodies import Physique
+from mutoscope.backends.procedural.physics.bodies import Physique, default_mask
 from mutoscope.backends.procedural.scene import Entity
 
 Mode = Literal["ground", "air", "script", "lying", "held", "ride", "swim", "fly", "static", "seated"]
@@ -162,12 +162,22 @@ class Actor:
     # --- groups ---------------------------------------------------------------------------------------------
     def share_group(self, other: Actor) -> None:
         """Stop colliding with `other` (an object in its hand, the vehicle it rides)."""
-        for shape in self.shapes:
-            shape.filter = pymunk.ShapeFilter(group=other.index + 1)
+        self._set_group(other.index + 1)
 
     def own_group(self) -> None:
+        self._set_group(self.index + 1)
+
+    def meet_living(self, on: bool) -> None:
+        """Collide with people and animals (a push needs it), or go back to passing those it passes."""
+        mask = pymunk.ShapeFilter.ALL_MASKS() if on else default_mask(self.phys.role)
         for shape in self.shapes:
-            shape.filter = pymunk.ShapeFilter(group=self.index + 1)
+            old = shape.filter
+            shape.filter = pymunk.ShapeFilter(group=old.group, categories=old.categories, mask=mask)
+
+    def _set_group(self, group: int) -> None:
+        for shape in self.shapes:
+            old = shape.filter
+            shape.filter = pymunk.ShapeFilter(group=group, categories=old.categories, mask=old.mask)
 
     # --- geometry -------------------------------------------------------------------------------------------
     def local_to_world(self, lx: float, ly: float) -> tuple[float, float]:

@@ -31,7 +31,18 @@ Role = Literal[
 # Collision types: the world's own shapes, then one per entity (ENTITY_BASE + index).
 GROUND, WALL, RIM, NET, GOAL = 1, 2, 3, 4, 5
 ENTITY_BASE = 100
+# Collision categories: every entity's shapes are in ENTITY_CATEGORY (people in PERSON_CATEGORY, animals in
+# ANIMAL_CATEGORY instead); the ground and walls are in all categories. An animal passes people and other
+# animals (in a side view a dog running along a beach goes by the people on it, not into them) unless one
+# pushes the other (`Actor.meet_living`); people still bump into people. A car keeping to a road lane collides
+# only with the ground, walls and cars in its lane (LANE_CATEGORIES), so it passes what stands at the roadside.
+ENTITY_CATEGORY = 1 << 0
+PERSON_CATEGORY = 1 << 1
+ANIMAL_CATEGORY = 1 << 2
+LIVING_CATEGORIES = PERSON_CATEGORY | ANIMAL_CATEGORY
+LANE_CATEGORIES = (1 << 20, 1 << 21)  # a road's near and far lanes
 
+TETHERED = frozenset({"kite", "balloon"})  # things that fly on a line held by someone
 FLYING_INSECTS = frozenset({"bee", "butterfly", "fly", "mosquito", "dragonfly", "moth", "wasp", "firefly"})
 UPRIGHT_ROLES = frozenset({"person", "animal", "flier", "swimmer"})  # balance themselves: no tipping over
 SELF_PROPELLED = frozenset({"person", "animal", "flier", "swimmer", "vehicle"})
@@ -71,6 +82,8 @@ def role_of(entity: Entity) -> Role:
         return "swimmer"
     if shape in ("quadruped", "insect", "serpent"):
         return "animal"
+    if entity.type.lower() in TETHERED:
+        return "object"  # a kite is drawn as a board, but nobody rides it: it flies on its line
     if shape in ("car", "boat", "board"):
         return "vehicle"
     if shape in ("ball", "blob") or (shape == "disc" and _roundish(entity)):
@@ -128,7 +141,7 @@ def make_body(
         shape.friction = max(entity.body.friction, 0.0)
         shape.elasticity = 0.0 if living else min(max(entity.body.restitution, 0.0), 1.0)
         shape.collision_type = ENTITY_BASE + index
-        shape.filter = pymunk.ShapeFilter(group=index + 1)
+        shape.filter = _filter(index, phys.role)
     space.add(body, *shapes)
     if phys.role in UPRIGHT_ROLES:
         body.moment = math.inf
@@ -176,6 +189,22 @@ def ground_profile(water: tuple[fixtures.WaterRegion, ...]) -> list[tuple[float,
     return pieces
 
 
+def _filter(index: int, role: Role) -> pymunk.ShapeFilter:
+    """An entity's own group (a held thing or a seat may share it) and its collision category and mask."""
+    categories = {"person": PERSON_CATEGORY, "animal": ANIMAL_CATEGORY}.get(role, ENTITY_CATEGORY)
+    return pymunk.ShapeFilter(group=index + 1, categories=categories, mask=default_mask(role))
+
+
+def default_mask(role: Role) -> int:
+    """What an entity of `role` collides with when nothing special is going on."""
+    everything = pymunk.ShapeFilter.ALL_MASKS()
+    if role == "person":
+        return everything ^ ANIMAL_CATEGORY
+    if role == "animal":
+        return everything ^ LIVING_CATEGORIES
+    return everything
+
+
 def add_fixture(space: pymunk.Space, entity: Entity, index: int) -> tuple[pymunk.Shape, ...]:
     """Add a fixture's static shapes (a hoop's rim, backboard, post and net sensor; a ramp; a block)."""
     body = space.static_body
@@ -195,7 +224,9 @@ def add_fixture(space: pymunk.Space, entity: Entity, index: int) -> tuple[pymunk
         x, y = entity.x_m, entity.y_m - h / 2.0
         shapes = (pymunk.Poly(body, [(x - half, y), (x + half, y), (x + half, y + h), (x - half, y + h)]),)
     for shape in shapes:
-        shape.filter = pymunk.ShapeFilter(group=index + 1)  # so a person can sit on it (sharing the group)
+        # Its own group, so a person can sit on it (sharing the group); an entity's category, so a car
+        # keeping to its lane passes it.
+        shape.filter = pymunk.ShapeFilter(group=index + 1, categories=ENTITY_CATEGORY)
         if shape.collision_type == 0:
             shape.collision_type = ENTITY_BASE + index
         if not shape.sensor:

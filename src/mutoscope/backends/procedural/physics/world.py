@@ -34,6 +34,8 @@ SUBSTEP_HZ = 240
 GRAVITY_M_S2 = 9.81
 SPLASH_MIN_SPEED_M_S = 0.4
 HOLD_STIFFNESS = 30.0  # rad/s of the spring that keeps a held object in the hand
+# Gestures that hold their thing in both hands before the chest (physics.poses.gestures.hands_busy).
+HANDS_BUSY = frozenset({"drink", "cook", "read", "type", "play"})
 
 F64 = npt.NDArray[np.float64]
 
@@ -146,6 +148,19 @@ class Pilot:
         self.wet = self.world.near_water(actor)
 
 
+def _stands_on_something(scene: Scene, entity: Entity, half_height_m: float) -> bool:
+    """Whether `entity` starts with its feet on another entity's top (a cat on a table, a gymnast on her
+    beam): it is standing there from the first frame, not falling onto it."""
+    feet = entity.y_m - half_height_m
+    for other in scene.entities:
+        if other is entity or other.body.shape in ("water", "hoop"):
+            continue
+        top = other.y_m + other.body.height_m / 2.0
+        if abs(top - feet) < 0.03 and abs(other.x_m - entity.x_m) <= other.body.width_m / 2.0:
+            return True
+    return False
+
+
 class World:
     """A scene's physical world: bodies, fixtures, water, pilots, contacts."""
 
@@ -186,6 +201,7 @@ class World:
             for actor in self.actors
             if actor.body is not None
         ]
+        self._pilots_by_actor = {pilot.actor.index: pilot for pilot in self.pilots}
         self.hand_points: dict[int, Callable[[], tuple[float, float]]] = {}
         attachments.attach_initial(self)
 
@@ -212,6 +228,7 @@ class World:
             entity.y_m - phys.half_height_m > 0.05
             and phys.role in bodies.SELF_PROPELLED
             and phys.role != "vehicle"
+            and not _stands_on_something(self.scene, entity, phys.half_height_m)
         ):
             actor.mode = "air"
         return actor
@@ -260,6 +277,10 @@ class World:
         if point is not None:
             return point()
         h = holder.height
+        pilot = self._pilots_by_actor.get(holder.index)
+        segment = pilot.segment if pilot is not None else None
+        if segment is not None and segment.body is not None and segment.body.verb in HANDS_BUSY:
+            return holder.local_to_world(0.27 * h, 0.24 * h)  # a pan, a cup, a book held before the chest
         return holder.local_to_world(0.2 * h, 0.1 * h)
 
     def water_at(self, x: float) -> fixtures.WaterRegion | None:

@@ -5,6 +5,7 @@ Layers, back to front, with their parallax factor k (how much of the camera's mo
 ground from the horizon down, a gradient image), mid strip (k = 0.45: trees, storefronts) and the ground-line
 detail strip (k = 1: grass, kerbs, planks, in world metres, so it stays locked to the bodies). Strips are
 horizontally periodic (layers.py), so a camera can travel any distance; a zoom scales each layer by zoom^k.
+A camera high in the sky sees the horizon sink, so the land lies below what flies.
 A camera holding still costs one blit of the cached composite. A first-frame image replaces the backdrop.
 """
 
@@ -32,6 +33,12 @@ from mutoscope.backends.procedural.render.sky import sky_image
 from mutoscope.backends.procedural.render.weather import fog_band
 
 K_HORIZON = 0.15
+# A camera high above the ground (the ground line far below the frame: a flier in the sky) looks down on the
+# land: past HIGH_CAMERA frame heights from the frame centre to the ground line, the horizon sinks a further
+# K_HIGH of every frame height, so far scenery (mountain tops, a skyline) shows low in the frame, beneath.
+HIGH_CAMERA = 0.5
+K_HIGH = 0.6
+LOWEST_HORIZON = 1.15  # ... but never so low that the far scenery's tops leave the frame
 K_FAR = 0.15
 K_MID = 0.45
 FAR_HEIGHT = 0.62  # strip heights in frame heights
@@ -100,6 +107,10 @@ class Backdrop:
         zoom = view.scale / self.ref_scale
         ground_y = view.height * 0.5 + view.center_y_m * view.scale
         horizon_y = view.height * 0.5 + K_HORIZON * view.center_y_m * self.ref_scale * zoom**K_HORIZON
+        altitude = view.center_y_m * view.scale / view.height  # frame heights from the centre to the ground
+        if altitude > HIGH_CAMERA:
+            horizon_y += K_HIGH * (altitude - HIGH_CAMERA) * view.height
+            horizon_y = min(horizon_y, view.height * LOWEST_HORIZON)
         horizon_y = min(horizon_y, ground_y)
         return LayerPositions(
             horizon_y=horizon_y,
@@ -133,10 +144,13 @@ class Backdrop:
         # Each strip is anchored by the strip x under the frame centre: k × the camera's x (in strip units).
         cx_units = view.center_x_m * self.ref_scale / self.height
         blit(canvas, self.sky, 0, 0)
-        if p.horizon_y < self.height:
+        if (
+            p.horizon_y - FAR_HEIGHT * self.height * p.far_zoom < self.height
+        ):  # far tops show above a low horizon
             self.far.draw(canvas, (K_FAR * cx_units, p.horizon_y), p.far_zoom, width=self.width)
             if self.fog is not None:
                 blit(canvas, self.fog, 0, p.horizon_y - self.fog.height() * 0.6)
+        if p.horizon_y < self.height:
             blit(canvas, self.ground, 0, p.horizon_y)
         if p.mid_y < self.height * (1.0 + MID_HEIGHT * p.mid_zoom):
             self.mid.draw(canvas, (K_MID * cx_units, p.mid_y), p.mid_zoom, width=self.width)

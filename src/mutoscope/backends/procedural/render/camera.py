@@ -1,9 +1,11 @@
 """World → screen: the camera of one frame, from `CameraTrack`.
 
 The track gives, per frame, the world point at the frame centre and how many metres of world the frame's
-height shows; `View` turns that into a pixel scale and an affine map (metres, y up → pixels, y down). Shot
-changes in the track are cuts: `Camera.same_shot` tells the renderer when motion blur must not reach back into
-the previous frame.
+height shows; `View` turns that into a pixel scale and an affine map (metres, y up → pixels, y down). The
+height that shows it is the picture's: a letterboxed style's bars cover part of the frame, so its view height
+is fitted between the bars (what the camera framed stays in the picture, not under a bar). Shot changes in the
+track are cuts: `Camera.same_shot` tells the renderer when motion blur must not reach back into the previous
+frame.
 """
 
 from __future__ import annotations
@@ -57,10 +59,13 @@ class View:
 class Camera:
     """Per-frame views of a `CameraTrack` at a given output size."""
 
-    def __init__(self, track: CameraTrack, width: int, height: int) -> None:
+    def __init__(
+        self, track: CameraTrack, width: int, height: int, picture_height: int | None = None
+    ) -> None:
         self.track = track
         self.width = width
         self.height = height
+        self.picture_height = height if picture_height is None else min(max(picture_height, 1), height)
         self.frame_count = len(track.center_x_m)
 
     def view(self, index: int) -> View:
@@ -69,7 +74,7 @@ class Camera:
         return View(
             center_x_m=float(self.track.center_x_m[i]),
             center_y_m=float(self.track.center_y_m[i]),
-            scale=self.height / view_height,
+            scale=self.picture_height / view_height,
             width=self.width,
             height=self.height,
         )
@@ -83,4 +88,4 @@ class Camera:
     def reference_scale(self) -> float:
         """A typical pixels-per-metre for the clip (the median view), used to pre-render scenery."""
         heights = sorted(max(float(h), MIN_VIEW_HEIGHT_M) for h in self.track.view_height_m)
-        return self.height / heights[len(heights) // 2]
+        return self.picture_height / heights[len(heights) // 2]

@@ -54,11 +54,14 @@ class Picture:
 
 @dataclass(slots=True)
 class Label:
-    """Upright text on a small badge at a local point (an accessory the renderer has no drawing for)."""
+    """Upright text on a small badge at a local point (an accessory the renderer has no drawing for), or,
+    with `size_m`, lettering of that height in metres no wider than `width_m` (a sign's name)."""
 
     text: str
     at: Point
     rgb: RGB
+    size_m: float | None = None
+    width_m: float | None = None
 
 
 Part = Fill | Stroke | Picture | Label
@@ -205,19 +208,17 @@ def band(period: float, y0: float, y1: float) -> skia.Path:
     return rect(-0.05 * period, y0, 1.05 * period, y1)
 
 
-def capsule(p: Point, q: Point, r0: float, r1: float | None = None, steps: int = 6) -> skia.Path:
-    """A limb: a tapered capsule from `p` (radius r0) to `q` (radius r1)."""
+def capsule(p: Point, q: Point, r0: float, r1: float | None = None) -> skia.Path:
+    """A limb: a tapered capsule from `p` (radius r0) to `q` (radius r1): two half-circle caps joined by
+    straight sides (native arcs: a limb is built many times a frame, and Python trigonometry for polygon
+    caps cost seven times as much)."""
     r1 = r0 if r1 is None else r1
-    dx, dy = q[0] - p[0], q[1] - p[1]
-    base = math.atan2(dy, dx)
-    points: list[Point] = []
-    for k in range(steps + 1):  # cap around q, then around p
-        a = base - math.pi / 2 + math.pi * k / steps
-        points.append((q[0] + r1 * math.cos(a), q[1] + r1 * math.sin(a)))
-    for k in range(steps + 1):
-        a = base + math.pi / 2 + math.pi * k / steps
-        points.append((p[0] + r0 * math.cos(a), p[1] + r0 * math.sin(a)))
-    return polygon(points)
+    base = math.degrees(math.atan2(q[1] - p[1], q[0] - p[0]))
+    path = skia.Path()
+    path.arcTo(skia.Rect.MakeLTRB(q[0] - r1, q[1] - r1, q[0] + r1, q[1] + r1), base - 90.0, 180.0, True)
+    path.arcTo(skia.Rect.MakeLTRB(p[0] - r0, p[1] - r0, p[0] + r0, p[1] + r0), base + 90.0, 180.0, False)
+    path.close()
+    return path
 
 
 def arc(

@@ -1,7 +1,7 @@
 """Screen-space finishing: vignette and venetian blinds, film grain and dust, letterbox bars and captions.
 
-Everything static is baked at construction (vignette and blind shadows into one overlay, the grain into a
-cached sheet, each caption into its own image), so the per-frame cost is a few blits, a handful of dust specks
+Everything static is baked at construction (vignette, blind shadows and the grain into one overlay, each
+caption into its own image), so the per-frame cost is a blit or two, a handful of dust specks
 drawn from a generator seeded by the frame index (frames stay deterministic and independent), and two black
 rectangles for the letterbox.
 """
@@ -50,8 +50,14 @@ class Finish:
         self.fps = fps
         self.seed = seed
         self.bar_px = letterbox_px(style, width, height)
-        self.overlay = _overlay(style, width, height) if style.vignette > 0 or style.blinds else None
-        self.grain = grain_sheet(seed, width, height, style.grain) if style.grain > 0 else None
+        grain = grain_sheet(seed, width, height, style.grain) if style.grain > 0 else None
+        # Vignette, blinds and grain all hold still: one overlay image, one full-frame blend per frame.
+        self.overlay = (
+            _overlay(style, width, height, grain, seed)
+            if style.vignette > 0 or style.blinds or grain
+            else None
+        )
+        self.grain = grain
         self.captions = _captions(captions, width, height)
         self._font = label_font(height * 0.045)
         self._caption_images: dict[Caption, tuple[skia.Image, float]] = {}
@@ -60,9 +66,8 @@ class Finish:
         if self.overlay is not None:
             blit(canvas, self.overlay, 0, 0)
         if self.grain is not None:
-            # The grain itself holds still: per-pixel noise that moved every frame would multiply the H.264
-            # bitrate ~40× and the encode time ~3× (measured). The film's life comes from sparse dust.
-            blit(canvas, self.grain, -(self.seed % GRAIN_PAD), -((self.seed >> 8) % GRAIN_PAD))
+            # The grain itself holds still (it is in the overlay): per-pixel noise that moved every frame would
+            # multiply the H.264 bitrate ~40× and the encode time ~3× (measured). Life comes from sparse dust.
             self._dust(canvas, index)
         if self.bar_px > 0:
             black = skia.Paint(Color=skia.ColorBLACK)
@@ -146,7 +151,7 @@ def _captions(captions: Sequence[tuple[float, float, str]], width: int, height: 
     return tuple(out)
 
 
-def _overlay(style: Style, width: int, height: int) -> skia.Image:
+def _overlay(style: Style, width: int, height: int, grain: skia.Image | None, seed: int) -> skia.Image:
     def draw(canvas: skia.Canvas) -> None:
         if style.blinds:
             _blinds(canvas, width, height)
@@ -163,6 +168,8 @@ def _overlay(style: Style, width: int, height: int) -> skia.Image:
                 [0.0, 0.55, 1.0],
             )
             canvas.drawRect(skia.Rect.MakeWH(width, height), skia.Paint(Shader=shader))
+        if grain is not None:
+            blit(canvas, grain, -(seed % GRAIN_PAD), -((seed >> 8) % GRAIN_PAD))
 
     return draw_offscreen(width, height, draw)
 

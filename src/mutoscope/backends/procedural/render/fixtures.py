@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from mutoscope.backends.procedural.physics.fixtures import (
     BACKBOARD_BELOW_RIM_M,
     BACKBOARD_HEIGHT_M,
@@ -31,7 +33,7 @@ from mutoscope.backends.procedural.render.figure import (
     rect,
     union,
 )
-from mutoscope.backends.procedural.render.ground import wave_offset
+from mutoscope.backends.procedural.render.ground import wave_offsets
 from mutoscope.backends.procedural.render.pose import BodyLook, BodyPose
 from mutoscope.backends.procedural.scene import RGB
 
@@ -190,12 +192,9 @@ def water(look: BodyLook, pose: BodyPose) -> Figure:
     colour = look.colour(0, WATER_RGB)
     figure = Figure()
     step = max(0.25, w / 240)
-    count = int(w / step) + 1
-    surface = [
-        (-w / 2 + k * step, h / 2 + wave_offset(pose.x_m - w / 2 + k * step, pose.time_s))
-        for k in range(count)
-    ]
-    surface.append((w / 2, h / 2 + wave_offset(pose.x_m + w / 2, pose.time_s)))
+    xs = np.append(-w / 2 + np.arange(int(w / step) + 1) * step, w / 2)
+    ys = h / 2 + wave_offsets(pose.x_m + xs, pose.time_s)
+    surface = list(zip(xs.tolist(), ys.tolist(), strict=True))
     region = polygon([*surface, (w / 2, -h / 2), (-w / 2, -h / 2)])
     if not look.underwater:
         figure.fill(region, colour, alpha=0.75, outline=False, shade=False)

@@ -8,10 +8,10 @@ lines, ripples) over one horizontal period and tiled.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import numpy as np
+import numpy.typing as npt
 import skia
 
 from mutoscope.backends.procedural.render.figure import (
@@ -199,6 +199,6 @@ DETAILS: dict[str, DetailPainter] = {
 }  # fmt: skip
 
 
-def wave_offset(x_m: float, t_s: float) -> float:
-    """Height in metres of the water surface at x (two travelling swells)."""
-    return 0.06 * math.sin(x_m * 1.3 - t_s * 1.9) + 0.03 * math.sin(x_m * 3.1 + t_s * 2.7)
+def wave_offsets(x_m: npt.NDArray[np.float64], t_s: float) -> npt.NDArray[np.float64]:
+    """Height in metres of the water surface at each x (two travelling swells)."""
+    return 0.06 * np.sin(x_m * 1.3 - t_s * 1.9) + 0.03 * np.sin(x_m * 3.1 + t_s * 2.7)

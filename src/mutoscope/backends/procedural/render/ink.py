@@ -232,6 +232,9 @@ class Ink:
         canvas.restore()
 
     def _label(self, canvas: skia.Canvas, part: Label, transform: Affine, px_per_m: float) -> None:
+        if part.size_m is not None:
+            self._lettering(canvas, part, transform, px_per_m)
+            return
         x, y = transform.apply(*part.at)
         size = min(max(px_per_m * 0.09, 8.0), self.frame_height * 0.03)
         font = label_font(size)
@@ -253,6 +256,27 @@ class Ink:
             y + size * 0.36,
             font,
             skia.Paint(Color=skia.Color(*text_rgb), AntiAlias=True),
+        )
+
+    def _lettering(self, canvas: skia.Canvas, part: Label, transform: Affine, px_per_m: float) -> None:
+        """Text painted on a body (a sign's name): sized in metres, shrunk to fit its width, centred."""
+        assert part.size_m is not None
+        x, y = transform.apply(*part.at)
+        size = part.size_m * px_per_m
+        if size < 4.0:
+            return  # too small to read: the sign's panel alone says enough
+        font = label_font(size)
+        text_w = font.measureText(part.text)
+        if part.width_m is not None and text_w > part.width_m * px_per_m:
+            size *= part.width_m * px_per_m / text_w
+            font = label_font(size)
+            text_w = font.measureText(part.text)
+        canvas.drawString(
+            part.text,
+            x - text_w / 2,
+            y + size * 0.36,
+            font,
+            skia.Paint(Color=self.tone.argb(part.rgb, lit=False), AntiAlias=True),
         )
 
     def _ghost(self, canvas: skia.Canvas, part: Fill, matrix: skia.Matrix, alpha: float) -> None:

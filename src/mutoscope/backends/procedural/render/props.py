@@ -13,6 +13,7 @@ import math
 
 from mutoscope.backends.procedural.render.figure import (
     Figure,
+    Label,
     arc,
     capsule,
     circle,
@@ -284,6 +285,19 @@ _BOXES = {
 }  # fmt: skip
 
 
+HATS = frozenset({"top hat", "hat", "bowler hat", "cowboy hat"})
+
+
+def _hat(figure: Figure, h: float, w: float, main: RGB, second: RGB) -> Figure:
+    """A hat on its own (a product on show): a crown over a band and a brim as wide as the hat."""
+    brim = h * 0.1
+    crown = w * 0.31
+    figure.fill(rect(-crown, -h / 2 + brim * 0.5, crown, h / 2, w * 0.04), main)
+    figure.fill(rect(-crown, -h / 2 + brim, crown, -h / 2 + brim + h * 0.16), second, outline=False)
+    figure.fill(ellipse(0, -h / 2 + brim * 0.5, w / 2, brim * 0.5), _dim(main, 0.85))
+    return figure
+
+
 def cylinder(look: BodyLook, pose: BodyPose) -> Figure:
     h, w = look.body.height_m, look.body.width_m
     main, second = look.colour(0, (150, 150, 160)), look.colour(1, (90, 90, 100))
@@ -312,6 +326,10 @@ def cylinder(look: BodyLook, pose: BodyPose) -> Figure:
                 shade=False,
             )
         return figure
+    if look.type in HATS:
+        return _hat(figure, h, w, main, second)
+    if look.type in ("cup", "mug"):  # the handle first, so the body's outline overlaps its ends
+        figure.stroke(arc((w / 2, 0.0), (w * 0.3, h * 0.25), -1.4, 2.8), main, max(w * 0.12, 0.006))
     body = rect(-w / 2, -h / 2, w / 2, h / 2 - w * 0.12, w * 0.12)
     figure.fill(body, main)
     figure.fill(ellipse(0, h / 2 - w * 0.12, w / 2, w * 0.12), _dim(main, 1.1))
@@ -346,6 +364,11 @@ def board(look: BodyLook, pose: BodyPose) -> Figure:
         figure.fill(circle(0, -h * 0.15, w * 0.12), DARK, shade=False, outline=False)
         return figure
     if kind == "kite":
+        dx, dy = pose.joint("line_dx"), pose.joint("line_dy")
+        if dx or dy:  # the line to the flyer's hand, sagging a little in the wind
+            reach = math.hypot(dx, dy)
+            line = [(dx * u, dy * u - 0.12 * reach * u * (1.0 - u)) for u in (k / 12 for k in range(13))]
+            figure.stroke(polyline(line), (235, 235, 235), 0.012)
         figure.fill(polygon([(0, h / 2), (w / 2, h * 0.1), (0, -h / 2), (-w / 2, h * 0.1)]), main)
         figure.fill(polygon([(0, h / 2), (w / 2, h * 0.1), (0, h * 0.1)]), second, outline=False)
         figure.stroke(smooth_polyline([(0, -h / 2), (-w * 0.2, -h), (w * 0.1, -h * 1.4)]), second, h * 0.02)
@@ -354,6 +377,9 @@ def board(look: BodyLook, pose: BodyPose) -> Figure:
         figure.fill(rect(-w * 0.03, -h / 2, w * 0.03, 0), (120, 90, 60))
         figure.fill(rect(-w / 2, 0, w / 2, h / 2, h * 0.03), main)
         figure.fill(rect(-w / 2 * 0.8, h * 0.15, w / 2 * 0.8, h * 0.35), second, shade=False)
+        name = look.entity.name.strip()
+        if name and name.lower() != kind:  # a named sign ("Top Hat") reads its name on the panel
+            figure.parts.append(Label(name, (0.0, h * 0.25), main, size_m=h * 0.13, width_m=w * 0.72))
         return figure
     if kind == "cape":
         figure.fill(polygon([(-w / 2, h / 2), (w / 2, h / 2), (w * 0.7, -h / 2), (-w * 0.7, -h / 2)]), main)

@@ -3,10 +3,11 @@
 Construction does everything that does not change per frame (style, lighting and colour grade, the pre-
 rendered backdrop and its parallax strips, textures, weather sheets, overlays, per-body looks). Drawing a
 frame is then: blit the backdrop for the frame's camera, shadows, bodies in depth order (with motion-blur
-ghosts, speed lines or squash and stretch when they move fast), the front parts of fixtures (a hoop's rim),
-weather and the finishing pass, into a skia surface whose pixels are a numpy BGRA buffer. Every frame is a
-pure function of its index, so `render_rgb` (random access) and `iter_bgra` (the encoder's fast path) agree
-exactly.
+ghosts, speed lines or squash and stretch when they move fast; bodies wholly outside the view are skipped),
+the front parts of fixtures (a hoop's rim), weather and the finishing pass, into a skia surface whose pixels
+are a numpy BGRA buffer. The view's scale fits the camera's view height between a style's letterbox bars.
+Every frame is a pure function of its index, so `render_rgb` (random access) and `iter_bgra` (the encoder's
+fast path) agree exactly.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from mutoscope.backends.procedural.render.bodies import (
 )
 from mutoscope.backends.procedural.render.camera import Camera, View
 from mutoscope.backends.procedural.render.figure import Affine, Figure
-from mutoscope.backends.procedural.render.finish import Finish
+from mutoscope.backends.procedural.render.finish import Finish, letterbox_px
 from mutoscope.backends.procedural.render.ink import Ink
 from mutoscope.backends.procedural.render.lighting import Lighting
 from mutoscope.backends.procedural.render.pose import BodyLook, BodyPose
@@ -55,6 +56,9 @@ GHOST_ALPHA = (0.16, 0.24, 0.32)
 BLUR_SPEED = 0.012  # on-screen speed (fraction of frame height per frame) above which a body is blurred
 BLUR_OF_SIZE = 0.15  # ... and it must move at least this fraction of its own size per frame
 FADE_IN_FRAMES = 6  # bodies fade in over a first-frame image
+FAR_LANE_LAYER = 500  # a vehicle in the far lane is drawn behind those in the near lane
+CULL_MARGIN_M = 0.5  # beyond a body's box and 60 % of its size (up to 4 m), nothing of it is drawn
+CULL_SIZE_M = 4.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +68,7 @@ class _Actor:
     track: EntityTrack | None
     mouth: F32 | None
     layer: int
+    has_line: bool = False  # a kite's line to its flyer (pose channels line_dx, line_dy)
 
 
 class Renderer:
@@ -97,7 +102,9 @@ class Renderer:
         self.lighting = Lighting.from_scene(scene, indoor=indoor)
         self.tone = Tone(self.style, self.lighting)
         self.ink = Ink(self.style, self.tone, height, scene.seed)
-        self.camera = Camera(track.camera, width, height)
+        self.camera = Camera(
+            track.camera, width, height, height - 2 * letterbox_px(self.style, width, height)
+        )
         size = (width, height)
         self.backdrop = Backdrop(
             look,
@@ -173,6 +180,8 @@ class Renderer:
                 self._shadow(canvas, view, actor, p)
         fronts: list[tuple[Figure, Affine]] = []
         for actor, p in placed:
+            if not _on_screen(actor, p, view):
+                continue
             figure, transform = self._draw_body(canvas, view, actor, p, t)
             if figure.front:
                 fronts.append((figure, transform))
@@ -267,6 +276,23 @@ class Renderer:
         return figure, transform
 
 
+def _on_screen(actor: _Actor, p: Placement, view: View) -> bool:
+    """Whether any of a body can show in the view: its box, grown by a generous reach (limbs, a hoop's post,
+    a tail, a dragon's wings), overlaps it. Building and drawing a body nobody sees (a beach's sea off to the side) is waste.
+    A kite is always drawn: its line reaches down to whoever flies it."""
+    if actor.has_line:
+        return True
+    body = actor.entity.body
+    reach = 0.6 * min(max(body.width_m, body.height_m), CULL_SIZE_M) + CULL_MARGIN_M
+    half_w, half_h = body.width_m / 2.0 + reach, body.height_m / 2.0 + reach
+    return (
+        p.x_m + half_w > view.left_m
+        and p.x_m - half_w < view.right_m
+        and p.y_m + half_h > view.bottom_m
+        and p.y_m - half_h < view.top_m
+    )
+
+
 def _lerp(a: Affine, b: Affine, f: float) -> Affine:
     """Component-wise blend from `a` (f = 0) to `b` (f = 1)."""
     return Affine(
@@ -317,9 +343,16 @@ def _actors(
                 "entity %s renders character %s, which was not supplied", entity.id, entity.character_id
             )
         look = _look(entity, character, faces, underwater)
-        layer = layer_of(entity) * 1000 + order
-        actors.append(_Actor(entity, look, track.entities.get(entity.id), mouth_open.get(entity.id), layer))
+        layer = layer_of(entity) * 1000 - FAR_LANE_LAYER * _lane(scene, entity.id) + order
+        entity_track = track.entities.get(entity.id)
+        line = entity_track is not None and "line_dx" in entity_track.pose
+        actors.append(_Actor(entity, look, entity_track, mouth_open.get(entity.id), layer, line))
     return sorted(actors, key=lambda a: a.layer)
+
+
+def _lane(scene: Scene, entity_id: str) -> int:
+    """The road lane a vehicle drives in (its actions' `lane` parameter): 0 is the near lane."""
+    return max((round(a.params.get("lane", 0.0)) for a in scene.actions if a.entity == entity_id), default=0)
 
 
 def _look(

@@ -68,7 +68,7 @@ MATERIAL_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "plane",
         ),
     ),
-    ("glass", ("glass", "bottle", "window", "jar", "vase")),
+    ("glass", ("glass", "bottle", "window", "jar", "vase", "cup", "mug", "plate", "bowl", "teapot")),
     (
         "wood",
         ("box", "crate", "table", "chair", "board", "door", "stick", "bat", "log", "tree", "beam", "ramp"),

@@ -1,12 +1,13 @@
-"""Casting: which entity each phrase of a prompt is, what it does, and the bodies and voices of the cast.
+"""Casting: which entity each phrase of a prompt is, what it does, and who says each quoted line.
 
 A `World` is the planner's working state across all shots of one scene: its members (future entities) with
 their bodies, the acts and lines they perform, and the notes that explain what was mapped or guessed.
-`cast_sentence` applies one read sentence to it: noun phrases resolve to members ("the dog" in shot 3 is the
-dog of shot 1; "Maria" names the first unnamed person or is a new one; characters are bound by name,
-@handle or
-kind), verbs become acts, quotes become lines. Bodies come from the vocabulary (or a character's appearance),
-with colours chosen by the world's seeded random generator.
+`cast_sentence` applies one read sentence to it: noun phrases resolve to members ("the dog", "she", or "a
+dog" again in a later shot is the dog met before; "Maria" names the first unnamed person of her gender or is a
+new one; "a dog named Rex" is a dog; characters are bound by name, @handle or kind), verbs become acts, and
+each quote becomes a line of the subject that says it (an object never speaks unless it is a character).
+Bodies come from the vocabulary (or a character's appearance) dressed as the phrase says (colours, garments,
+size, coloured accessories such as "blue hat"), with other colours chosen by the world's seeded generator.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from mutoscope.backends.procedural.scene import RGB, Body, EntityKind, Voice
 from mutoscope.backends.procedural.vocabulary import languages, lexicon
 from mutoscope.backends.procedural.vocabulary.actions import VERBS
 from mutoscope.backends.procedural.vocabulary.concepts import Gender, Habitat, Thing
+from mutoscope.backends.procedural.vocabulary.dialogue import Quote
 from mutoscope.backends.procedural.vocabulary.people import (
     FIRST_NAMES,
     HAIR_COLOURS,
@@ -27,13 +29,12 @@ from mutoscope.backends.procedural.vocabulary.people import (
     ROLE_SKIN,
     SKIN_TONES,
 )
-from mutoscope.backends.procedural.vocabulary.reading import NounPhrase, Quote, Sentence, VerbPhrase
+from mutoscope.backends.procedural.vocabulary.reading import NounPhrase, Sentence, VerbPhrase
 from mutoscope.engine.request import CharacterRef, VoiceProfile
 
 SPEECH_VERBS = frozenset({"talk", "sing"})
+INSTRUMENT_SOUNDS = frozenset({"strum", "violin", "drum", "piano", "trumpet"})  # things that are played
 MAX_MEMBERS = 32  # bodies the prompt's phrases may create (props and fixtures the plan needs come on top)
-FEMALE_VARIANTS = ("f3", "f2", "f4", "f1", "f5")
-MALE_VARIANTS = ("m3", "m1", "m5", "m2", "m4", "m7", "m6")
 _WEARS = re.compile(r"\b(?:always\s+)?(?:wears?|wearing|with|has|sports?|dons?)\s+(.+)", re.IGNORECASE)
 
 
@@ -60,6 +61,7 @@ class Member:
     placed: bool = False  # position kept from a parent scene
     surface: int | None = None  # the member it stands on
     holder: int | None = None  # the member that uses it
+    colour: RGB | None = None  # the colour the prompt asked for ("a red ball"), kept if it is re-typed
     shots: set[int] = field(default_factory=set)
 
 
@@ -124,6 +126,7 @@ class World:
         body = body_for(thing, self.rng, colour=colour, size=size, garments=garments)
         member = self.add(name or thing.word, thing.kind, thing.word, body)
         member.gender, member.habitat, member.generic = thing.gender, thing.habitat, not name
+        member.colour = colour
         if name and name.lower() in FIRST_NAMES:
             member.gender = FIRST_NAMES[name.lower()]
         if noun is not None and noun.language:
@@ -289,13 +292,16 @@ def resolve(world: World, sentence: Sentence, index: int, cache: dict[int, list[
     if noun.pronoun:
         as_object = any(index in verb.objects for verb in sentence.verbs)
         keys = _pronoun(world, noun.pronoun, as_object=as_object)
+    elif noun.name and noun.word:
+        keys = [_named_thing(world, noun)]
     elif noun.name:
-        keys = [_named(world, noun.name).key]
+        keys = [_named(world, noun).key]
     elif noun.word:
         thing = lexicon.thing(noun.word)
-        if thing.worn:
+        acts = noun.owner is None and any(index in verb.subjects for verb in sentence.verbs)
+        if thing.worn and not acts:
             _wear_on_owner(world, sentence, noun, thing, cache)
-        else:
+        else:  # a worn thing that acts on its own ("a top hat spins") is an object
             keys = _things(world, noun, thing)
     cache[index] = keys
     world.touch(keys)
@@ -306,26 +312,43 @@ def _wear_on_owner(
     world: World, sentence: Sentence, noun: NounPhrase, thing: Thing, cache: dict[int, list[int]]
 ) -> None:
     owners = resolve(world, sentence, noun.owner, cache) if noun.owner is not None else []
+    item = f"{noun.colour_name} {thing.word}" if noun.colour_name else thing.word  # "a blue hat"
     if not owners:
-        world.loose_accessories.append(thing.word)
+        world.loose_accessories.append(item)
     for key in owners:
-        wear(world.member(key), thing.word)
+        wear(world.member(key), item)
 
 
-def _named(world: World, name: str) -> Member:
+def _named(world: World, noun: NounPhrase) -> Member:
+    """The person a name refers to (dressed as the phrase says: "Maria, in a red coat")."""
+    name = noun.name
     ref = find_character(world, name)
-    if ref is not None:
+    if ref is not None:  # a character looks as captured: the prompt does not re-dress a likeness
         return character_member(world, ref)
     wanted = name.lower()
     for member in world.members:
         if member.name.lower() == wanted and not member.generic:
+            _recolour(world, member, noun)
             return member
-    for member in world.members:  # "two people talk, Maria says...": Maria is one of them
-        if member.generic and member.kind == "person" and member.character_id is None:
-            member.name, member.generic = name, False
-            member.gender = FIRST_NAMES.get(wanted, member.gender)
-            return member
-    return world.create(lexicon.thing("person"), name=name)
+    gender = FIRST_NAMES.get(wanted, "")
+    unnamed = [m for m in world.members if m.generic and m.kind == "person" and m.character_id is None]
+    # "two people talk, Maria says...": Maria is one of them; "a man and a woman... Maria": the woman.
+    fitting = [m for m in unnamed if m.gender == gender] + [m for m in unnamed if not m.gender]
+    if fitting:
+        member = fitting[0]
+        member.name, member.generic = name, False
+        member.gender = gender or member.gender
+        _recolour(world, member, noun, quiet=True)
+        return member
+    return world.create(lexicon.thing("person"), noun, name=name)
+
+
+def _named_thing(world: World, noun: NounPhrase) -> int:
+    """ "A dog named Rocket": the member of that name, else a new thing with that name."""
+    for member in world.members:
+        if member.name.lower() == noun.name.lower() and not member.generic:
+            return member.key
+    return world.create(lexicon.thing(noun.word), noun, name=noun.name).key
 
 
 def _pronoun(world: World, word: str, *, as_object: bool) -> list[int]:
@@ -345,12 +368,15 @@ def _pronoun(world: World, word: str, *, as_object: bool) -> list[int]:
 
 def _things(world: World, noun: NounPhrase, thing: Thing) -> list[int]:
     existing = world.of_type(thing.word)
+    if 0 < noun.ordinal <= len(existing):  # "Two robots talk. Robot 2: ...": the second robot
+        return [existing[noun.ordinal - 1].key]
     if noun.definite and existing:
         chosen = existing[-noun.count :]
         for member in chosen:  # "make the dog red": a colour on a known thing recolours it
             _recolour(world, member, noun)
         return [m.key for m in chosen]
-    if existing and (world.shot > 0 or world.continuing):  # "a dog" again later is, for continuity, the dog
+    # "A dog" again in a later shot (or after a storyboard's context) is, for continuity, the dog met before.
+    if existing:
         earlier = [m.key for m in existing if world.shot not in m.shots or world.continuing]
         if len(earlier) >= noun.count:
             return earlier[: noun.count]
@@ -366,7 +392,7 @@ def _things(world: World, noun: NounPhrase, thing: Thing) -> list[int]:
     return keys
 
 
-def _recolour(world: World, member: Member, noun: NounPhrase) -> None:
+def _recolour(world: World, member: Member, noun: NounPhrase, *, quiet: bool = False) -> None:
     if noun.colour is None and not noun.garments:
         return
     palette = list(member.body.palette)
@@ -380,7 +406,8 @@ def _recolour(world: World, member: Member, noun: NounPhrase) -> None:
         palette[0] = noun.colour
     if tuple(palette) != member.body.palette:
         member.body = replace(member.body, palette=tuple(palette))
-        world.note(f"recoloured {member.name}")
+        if not quiet:
+            world.note(f"recoloured {member.name}")
 
 
 # --- acts and lines ----------------------------------------------------------------------------------------
@@ -388,7 +415,7 @@ def _recolour(world: World, member: Member, noun: NounPhrase) -> None:
 
 def cast_sentence(world: World, sentence: Sentence, quotes: Sequence[Quote], shot: int) -> None:
     """Apply one read sentence to the world: resolve its phrases, add its acts and its lines."""
-    world.shot = max(shot, 0)
+    world.shot = shot  # -1: a storyboard's context, before every shot
     cache: dict[int, list[int]] = {}
     for index in range(len(sentence.nouns)):
         resolve(world, sentence, index, cache)
@@ -440,10 +467,10 @@ def _act(
             for key in subjects:
                 world.member(key).language = verb.language
         if not verb.quotes:
-            world.chatter.extend((shot, key, verb.verb) for key in subjects)
+            world.chatter.extend((shot, key, verb.verb) for key in subjects if can_speak(world.member(key)))
         return
     target, surface, receiver = _objects(world, sentence, verb, cache)
-    name, params = _verb_for(world, verb, target)
+    name, params = _verb_for(world, verb, target, subjects)
     params = {**VERBS[name].params, **params}
     for key in subjects:
         act = Act(key, name, shot, dict(params), target if target is not None else surface)
@@ -485,31 +512,70 @@ def _objects(
     return target, surface, receiver
 
 
-def _verb_for(world: World, verb: VerbPhrase, target: int | None) -> tuple[str, dict[str, float]]:
-    """ "Play" means an instrument if one is there; with a ball it is a kick; otherwise running about."""
+def _verb_for(
+    world: World, verb: VerbPhrase, target: int | None, subjects: list[int]
+) -> tuple[str, dict[str, float]]:
+    """What a verb means with its object and doers: "play" an instrument (the target, or the player's own),
+    a ball game, else running about; "flip" an object is a toss ("flips a pancake"), a board a kickflip."""
+    aimed = world.member(target) if target is not None else None
+    flipped = aimed is not None and aimed.kind == "object" and verb.verb in ("backflip", "frontflip")
+    if flipped and aimed is not None and verb.source:
+        toss = aimed.body.shape != "board"
+        _remap(world, verb.source, verb.verb, "throw" if toss else "kickflip")
+        return ("throw", {"speed_m_s": 3.0}) if toss else ("kickflip", {})
     if verb.verb != "play":
         return verb.verb, dict(verb.params)
-    thing = lexicon.THINGS.get(world.member(target).type) if target is not None else None
-    if thing is not None and thing.sound in ("strum", "violin", "drum", "piano", "trumpet"):
+    thing = lexicon.THINGS.get(aimed.type) if aimed is not None else None
+    if thing is not None and thing.sound in INSTRUMENT_SOUNDS:
         return "play", {}
     if thing is not None and thing.shape == "ball":  # "plays basketball" dribbles; "plays soccer" kicks
         return {"basketball": "dribble", "soccer ball": "kick", "ball": "kick"}.get(thing.word, "throw"), {}
+    if aimed is None and all(role_instrument(world.member(key)) for key in subjects):
+        return "play", {}  # "a guitarist plays": the guitar is added when the world is furnished
     return "run", {"speed_m_s": 2.5}
 
 
+def _remap(world: World, source: str, old: str, new: str) -> None:
+    """Correct the note of a word the reader mapped before its object showed what it means."""
+    stale, fresh = f"mapped '{source}' to '{old}'", f"mapped '{source}' to '{new}'"
+    world.notes[:] = [fresh if note == stale else note for note in world.notes]
+
+
+def role_instrument(member: Member) -> str:
+    """The instrument a member's role plays (a guitarist's guitar, a drummer's drum), or ""."""
+    role = lexicon.THINGS.get(member.type)
+    prop = lexicon.THINGS.get(role.prop) if role is not None and role.prop else None
+    return prop.word if prop is not None and prop.sound in INSTRUMENT_SOUNDS else ""
+
+
+def can_speak(member: Member) -> bool:
+    """People and animals speak (a cartoon dog may); an object only when it is a character."""
+    return member.kind in ("person", "animal") or member.character_id is not None
+
+
 def _speak(world: World, verb: VerbPhrase, subjects: list[int], quotes: Sequence[Quote], shot: int) -> None:
-    if not subjects or not verb.quotes:
-        return
+    speakers = [key for key in subjects if can_speak(world.member(key))]
     for n, index in enumerate(verb.quotes):
-        speaker = subjects[min(n, len(subjects) - 1)]
         quote = quotes[index]
+        if not speakers:  # "the lamp says ...": someone else in the scene says it
+            speaker = _speak_unattributed(world, quote, shot)
+            for key in subjects:
+                world.note(
+                    f"the {world.member(key).name} cannot speak: {world.member(speaker).name} says its line"
+                )
+            continue
         verb_name = verb.verb if verb.verb in SPEECH_VERBS else "talk"
         add_line(
-            world, speaker, quote.text, shot=shot, verb=verb_name, language=quote.language or verb.language
+            world,
+            speakers[min(n, len(speakers) - 1)],
+            quote.text,
+            shot=shot,
+            verb=verb_name,
+            language=quote.language or verb.language,
         )
 
 
-def _speak_unattributed(world: World, quote: Quote, shot: int) -> None:
+def _speak_unattributed(world: World, quote: Quote, shot: int) -> int:
     """A quote with no speaker: the other person of a conversation, else the last person, else a newcomer."""
     people = [m.key for m in world.members if m.kind == "person"]
     last = world.lines[-1].speaker if world.lines else None
@@ -522,6 +588,7 @@ def _speak_unattributed(world: World, quote: Quote, shot: int) -> None:
         speaker = world.create(lexicon.thing("person")).key
         world.note("a quoted line names no speaker: added a person to say it")
     add_line(world, speaker, quote.text, shot=shot, verb="talk", language=quote.language)
+    return speaker
 
 
 def add_line(world: World, speaker: int, text: str, *, shot: int, verb: str, language: str | None) -> None:
@@ -531,65 +598,3 @@ def add_line(world: World, speaker: int, text: str, *, shot: int, verb: str, lan
     if member.language is None:
         member.language = spoken
     world.lines.append(Line(speaker, text, spoken, shot, verb))
-
-
-def small_talk(world: World) -> None:
-    """Give words to those who talk or sing without quoted lines, in their language."""
-    by_shot: dict[int, list[tuple[int, str]]] = {}
-    for shot, key, verb in world.chatter:
-        if not any(line.speaker == key and line.shot == shot for line in world.lines):
-            by_shot.setdefault(shot, []).append((key, verb))
-    for shot, speakers in by_shot.items():
-        talkers = [key for key, verb in speakers if verb == "talk"]
-        for key, verb in speakers:
-            if verb == "sing":
-                language = world.member(key).language or "en"
-                text = languages.SINGING.get(language, languages.SINGING["en"])
-                world.lines.append(Line(key, text, language, shot, "sing"))
-        for n in range(min(4, 2 * len(talkers)) if talkers else 0):
-            key = talkers[n % len(talkers)]
-            language = world.member(key).language or "en"
-            lines = languages.SMALL_TALK.get(language, languages.SMALL_TALK["en"])
-            world.lines.append(
-                Line(key, lines[n % len(lines)], language if language in languages.SMALL_TALK else "en", shot)
-            )
-        if talkers:
-            world.note("no words were given for the conversation: wrote short small talk")
-
-
-# --- voices ------------------------------------------------------------------------------------------------
-
-
-def assign_voices(world: World) -> None:
-    """A distinct espeak-ng voice for every speaker: language, a gendered variant, pitch and rate."""
-    used: set[tuple[str, int]] = set()
-    variants = {"f": list(FEMALE_VARIANTS), "m": list(MALE_VARIANTS)}
-    speakers = list(dict.fromkeys(line.speaker for line in world.lines))
-    for member in world.members:
-        if member.voice is not None:
-            used.add((member.voice.espeak_voice, member.voice.pitch))
-    for n, key in enumerate(speakers):
-        member = world.member(key)
-        if member.voice is not None:  # a parent scene's speaker keeps their voice
-            continue
-        language = next(line.language for line in world.lines if line.speaker == key)
-        gender = member.gender or ("f" if n % 2 else "m")
-        pool = variants[gender] or list(FEMALE_VARIANTS if gender == "f" else MALE_VARIANTS)
-        variant = pool.pop(0)
-        pitch, rate = _pitch_rate(world.rng, member, gender)
-        voice = f"{languages.espeak_voice(language)}+{variant}"
-        while (voice, pitch) in used:
-            pitch = (pitch + 9) % 100
-        used.add((voice, pitch))
-        member.voice = Voice(language, voice, pitch, rate)
-
-
-def _pitch_rate(rng: random.Random, member: Member, gender: str) -> tuple[int, int]:
-    if member.profile is not None:  # a character sounds as measured: map Hz onto espeak's 0-99 pitch
-        centre = 210.0 if gender == "f" else 120.0
-        pitch = 50 + (member.profile.pitch_hz - centre) * 0.4
-        return int(min(max(pitch, 0), 99)), int(min(max(member.profile.rate_wpm, 80), 400))
-    pitch = 50 + rng.randint(-12, 12)
-    if member.type in ("child", "boy", "girl", "baby") or member.body.height_m < 1.0:
-        pitch += 25
-    return int(min(max(pitch, 0), 99)), 150 + rng.randint(0, 35)

@@ -32,14 +32,18 @@ LANGUAGES: dict[str, Language] = {
         Language("en", "English", "en-us", ("english", "american english", "british english"), _words(
             "the and is are you i it to of in that this what how hello hi hey yes no not we they my your "
             "good morning thanks thank please okay ok well look here there where can do don't it's i'm let's "
-            "go come on wow oh great nice see know love friend"), ""),
+            "go come on wow oh great nice see know love friend way right just so really sure fine sorry "
+            "yeah yep nope all be have out up get got want think time back now today was were will "
+            "would could should us our at for with from about like one ready hurry wait stop"), ""),
         Language("es", "Spanish", "es", ("spanish", "español", "espanol", "castilian", "mexican spanish"),
         _words(
             "hola el la los las es está estás y que qué de en un una por favor gracias sí no cómo como yo tú "
             "usted mi muy bien buenos días buenas noches adiós amigo amiga vamos mira aquí dónde pero para "
-            "con señor señora soy eres somos también hoy mañana quiero te me lo"), "ñ¿¡á"),
+            "con señor señora soy eres somos también hoy mañana quiero te me lo hasta luego claro nada vale "
+            "bueno ahora siempre nunca tengo tiene hay nos vemos"), "ñ¿¡á"),
         Language("fr", "French", "fr-fr", ("french", "français", "francais"), _words(
-            "bonjour salut le la les est et je tu vous il elle nous oui non merci beaucoup comment ça va "
+            "bonjour salut bon appétit le la les est et je tu vous il elle nous oui non merci beaucoup "
+            "comment ça va "
             "bien très très une un des du de pas au revoir bonsoir mon ma mes ami amie c'est qu'est-ce que "
             "voilà allons regarde ici où mais pour avec monsieur madame suis es sommes aussi aujourd'hui"),
             "çèêëîïœùû"),

@@ -91,7 +91,7 @@ COLLECTIVES: dict[str, tuple[str, int]] = {
 }  # fmt: skip
 GRAMMAR: dict[SenseKind, str] = {
     "pronoun": "he she it they him her them himself herself itself themselves someone everyone",
-    "determiner": "a an the this that these those another each every his its their my your our whose",
+    "determiner": "a an the this that these those another each every his her its their my your our whose",
     "preposition": (
         "on onto upon over above under below beneath underneath in into inside within at near beside by "
         "behind across along through around towards toward to from with without off past against "
@@ -315,16 +315,23 @@ def _fuzzy_candidates() -> dict[str, dict[str, str]]:
 
 
 _SUFFIXES = (("ies", "y"), ("es", ""), ("s", ""), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"))
+# Common prompt words that are spelt like a concept but are not typos of it ("a bearded man" has no bear).
+_NOT_TYPOS = frozenset(
+    split_words(
+        "elegant tired crowded bearded metal metallic hooded solar creepy moscow vibrant combat water waters"
+    )
+)
 
 
 @functools.cache
 def nearest(word: str) -> tuple[Sense, ...]:
-    """Senses of the known word spelt most like `word` ("dolfin" -> dolphin), or () when none is close.
+    """Senses of the known word spelt most like `word` ("dolfin" -> dolphin), else of the known thing a
+    compound ends with ("bulldog" -> dog), or () when none is close.
 
     Words are compared by a sound key, only with words sharing the first letter (a typo rarely changes it);
     an inflected typo ("dolfins") is compared by its stem and keeps its plural.
     """
-    if len(word) < 5 or not word.isalpha():
+    if len(word) < 5 or not word.isalpha() or word in _NOT_TYPOS:
         return ()
     stems = [
         (word[: -len(end)] + add, end.endswith("s"))
@@ -341,7 +348,39 @@ def nearest(word: str) -> tuple[Sense, ...]:
                 for sense in senses
                 if sense.kind in ("thing", "verb", "place")
             )
+    for stem, plural in stems:
+        head = _compound_head(stem)
+        if head:
+            found = (replace(s, source=word, plural=plural) for s in index()[head] if s.kind == "thing")
+            return tuple(dict.fromkeys(found))
     return ()
+
+
+# Three-letter heads safe to find at the end of a compound ("bulldog", "wildcat"); "ant", "bat", "rat" and
+# "ox" end too many other words ("vibrant", "combat", "paradox").
+_SHORT_HEADS = frozenset({"dog", "cat", "cow", "pig", "owl", "fox", "bee", "hen", "elk", "car", "bus", "van"})
+# Endings of derived words, never compounds of a thing ("walking", "friendship"), and known false heads.
+_NOT_COMPOUND = ("ing", "ship", "ness", "ment", "less", "ful", "ly", "ed")
+_FALSE_COMPOUNDS = frozenset({"million", "billion", "trillion", "pavilion", "rebellion", "outdoor", "indoor"})
+
+
+@functools.cache
+def _heads() -> tuple[str, ...]:
+    """One-word thing words (and their synonyms) that may end a compound, longest first."""
+    words = {
+        phrase
+        for phrase, senses in index().items()
+        if " " not in phrase and any(s.kind == "thing" and not s.plural for s in senses)
+    }
+    usable = (w for w in words if len(w) >= 4 or w in _SHORT_HEADS)
+    return tuple(sorted(usable, key=lambda w: (-len(w), w)))
+
+
+def _compound_head(stem: str) -> str:
+    """The known thing a compound word ends with ("hummingbird" -> "bird"), or "" when there is none."""
+    if stem in _FALSE_COMPOUNDS or stem.endswith(_NOT_COMPOUND):
+        return ""
+    return next((head for head in _heads() if stem.endswith(head) and len(stem) - len(head) >= 3), "")
 
 
 def thing(word: str) -> Thing:

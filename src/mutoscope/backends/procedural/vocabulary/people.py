@@ -139,7 +139,11 @@ SYNONYMS: dict[str, str] = {
     "fan": "crowd member", "tourist": "person", "traveler": "person", "pedestrian": "person",
     "friend": "person", "stranger": "person", "chemist": "scientist",
     "researcher": "scientist", "pilot": "person", "driver": "person", "captain": "pirate",
-    "shopper": "person", "vendor": "person", "customer": "person", "waiter": "person", "waitress": "person",
+    "reporter": "person", "news reporter": "person", "journalist": "person", "newscaster": "person",
+    "news anchor": "person", "presenter": "person", "host": "person", "interviewer": "person",
+    "detective": "person", "spy": "person", "wakeboarder": "surfer", "kitesurfer": "surfer",
+    "windsurfer": "surfer", "bodyboarder": "surfer", "shopper": "person", "vendor": "person",
+    "customer": "person", "waiter": "person", "waitress": "person",
 }  # fmt: skip
 
 _NAME_LISTS: tuple[tuple[str, Gender], ...] = (

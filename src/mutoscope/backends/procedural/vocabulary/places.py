@@ -75,7 +75,7 @@ SYNONYMS: dict[str, str] = {
     "stream": "river", "creek": "river", "riverbank": "river", "swimming pool": "pool",
     "under water": "underwater", "under the sea": "underwater", "seabed": "underwater", "reef": "underwater",
     "coral reef": "underwater", "aquarium": "underwater", "ocean floor": "underwater",
-    "street": "city street",
+    "street": "city street", "bus stop": "city street", "train station": "city street",
     "city": "city street", "downtown": "city street", "road": "city street", "town": "city street",
     "avenue": "city street", "alley": "city street", "sidewalk": "city street", "highway": "city street",
     "crosswalk": "city street", "market": "night market", "street market": "night market",

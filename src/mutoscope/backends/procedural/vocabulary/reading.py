@@ -1,38 +1,30 @@
-"""Reading a prompt: dialogue extraction, sentences, looked-up words, and who does what to what.
+"""Reading a prompt: sentences, looked-up words, and who does what to what.
 
 `read(text)` returns one `Sentence` per sentence: its noun phrases (things, names, pronouns, with counts,
-colours and relations), its verb phrases (with subjects, objects, quoted lines, outcomes and manner), and its
-scene cues (place, time, weather, style, camera, music, languages). It knows grammar, not the world: the
-planner decides which entity a phrase refers to. Quoted dialogue (straight, curly, guillemet and CJK quotes,
-`Name: line` script lines and `<dialogue>` blocks) is lifted out first,
-so the words of a line are never read as
-scene words.
+colours, sizes, garments and relations), its verb phrases (with subjects, objects, quoted lines, outcomes and
+manner), and its scene cues (place, time, weather, style, camera, music, languages). It knows grammar, not the
+world: the planner decides which entity a phrase refers to. Dialogue is lifted out first (`dialogue.lift`),
+so the words of a line are never read as scene words.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 from mutoscope.backends.procedural.scene import RGB
-from mutoscope.backends.procedural.vocabulary import lexicon
+from mutoscope.backends.procedural.vocabulary import dialogue, lexicon
 from mutoscope.backends.procedural.vocabulary.actions import VERBS
-from mutoscope.backends.procedural.vocabulary.concepts import split_words
-from mutoscope.backends.procedural.vocabulary.languages import language_for_name
+from mutoscope.backends.procedural.vocabulary.dialogue import Quote
 from mutoscope.backends.procedural.vocabulary.lexicon import Sense
 from mutoscope.backends.procedural.vocabulary.people import FIRST_NAMES
 
 MAX_COUNT = 8  # bodies one phrase may ask for ("hundreds of birds" is 8)
 PLURAL_DEFAULT = 2  # "dogs" with no number
+MAX_ORDINAL = 32  # "Robot 99" is no more than the 32nd robot
 STUNTS = frozenset({"backflip", "frontflip", "kickflip", "ollie", "cartwheel", "handstand", "jump", "dunk"})
 _SPEECH = frozenset({"talk", "sing"})
-
-
-@dataclass(frozen=True, slots=True)
-class Quote:
-    text: str
-    language: str | None = None  # from a `(in Spanish)` hint in a script line
 
 
 @dataclass(slots=True)
@@ -43,8 +35,10 @@ class NounPhrase:
     name: str = ""  # "Maria", "@bob"
     pronoun: str = ""
     count: int = 1
+    ordinal: int = 0  # "Robot 2": the second of its kind
     definite: bool = False  # "the dog", a name: refers back to something known
     colour: RGB | None = None
+    colour_name: str = ""  # the colour's word ("red"), for what shows a colour by name (a "red hat")
     size: float = 1.0
     relation: str = ""  # the preposition before it: "on", "with", "to"...
     owner: int | None = None  # index of the noun phrase it belongs to (worn things, "a man with a dog")
@@ -89,18 +83,6 @@ class Reading:
     quotes: list[Quote]
 
 
-_QUOTE = re.compile(
-    r"“([^”]*)”|«([^»]*)»|„([^“”]*)[“”]|「([^」]*)」|『([^』]*)』|\"([^\"]*)\""
-    r"|(?<![\w])'((?:[^'\n]|(?<=\w)'(?=\w))+?)'(?![\w])"
-)
-_BLOCK = re.compile(r"<dialogue>(.*?)(?:</dialogue>|$)", re.IGNORECASE | re.DOTALL)
-_SCRIPT_LINE = re.compile(r"^[ \t]*(@?[\w][\w'’ .-]{0,40}?)[ \t]*(?:\(([^)]*)\))?[ \t]*:[ \t]*(\S.*?)[ \t]*$")
-_NOT_SPEAKERS = frozenset(
-    split_words(
-        "shot scene camera style setting note notes cut title caption prompt location time weather music "
-        "sound audio sfx panel part act angle lighting mood background action description"
-    )
-)
 _MARKER = re.compile(
     r"^\s*(?:(?:shot|scene|panel|part)\s*\d*\s*[:.)\-]|cut to\b:?|then\b,?|next\b,?|later\b,?|"
     r"meanwhile\b,?|after that\b,?|finally\b,?|\[cut\])",
@@ -108,50 +90,16 @@ _MARKER = re.compile(
 )
 _NUMBERED = re.compile(r"^\s*(?:shot|scene|panel|part)\s*\d+\s*[:.)\-]\s*", re.IGNORECASE)
 _TOKEN = re.compile(r"@[\w.]*\w|_q\d+_|[^\W_]+(?:['’][^\W_]+)*|[,&:]")
+_NAMING = re.compile(r"\b(named|called)\s+(@?[A-Z][\w'-]*|(?<=named )[^\W\d_][\w'-]*)")
 _SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+|(?<=[。！？])")
 
 
 def read(text: str, names: Mapping[str, str] | None = None) -> Reading:
     """Read a prompt; `names` maps lowercase known names (characters, earlier speakers) to their spelling."""
-    quotes: list[Quote] = []
-    text = re.sub(r"_q(\d+)_", r"q\1", text)  # the quote markers below must be ours alone
-    text = _BLOCK.sub(lambda m: "\n" + _script_lines(m.group(1), quotes, force=True) + "\n", text)
-    text = _script_lines(text, quotes, force=False)
-    text = _QUOTE.sub(lambda m: _lift_quote(m, quotes), text)
-    sentences = [_read_sentence(part, names or {}) for part in _SPLIT.split(text) if part.strip()]
+    text, quotes = dialogue.lift(text)
+    names = {**_given_names(text), **(names or {})}
+    sentences = [_read_sentence(part, names) for part in _SPLIT.split(text) if part.strip()]
     return Reading([s for s in sentences if s.text], quotes)
-
-
-def _lift_quote(match: re.Match[str], quotes: list[Quote]) -> str:
-    body = next(group for group in match.groups() if group is not None)
-    quotes.append(Quote(body.strip()))
-    return f" _q{len(quotes) - 1}_ "
-
-
-def _script_lines(text: str, quotes: list[Quote], *, force: bool) -> str:
-    """Turn `Name: line` script lines into `Name says _qN_.` so one grammar handles all dialogue."""
-    out = []
-    for raw in text.split("\n"):
-        line = raw
-        match = _SCRIPT_LINE.match(line)
-        speaker = match.group(1).strip() if match else ""
-        first = speaker.split(" ")[0].lower() if speaker else ""
-        looks_named = bool(speaker) and (speaker[0].isupper() or speaker[0] == "@" or force)
-        if match and looks_named and first not in _NOT_SPEAKERS and len(speaker.split()) <= 3:
-            hint = _language_hint(match.group(2) or "")
-            body = match.group(3).strip().strip("\"“”«»'「」")
-            quotes.append(Quote(body, hint))
-            line = f"{speaker} says _q{len(quotes) - 1}_."
-        out.append(line)
-    return "\n".join(out)
-
-
-def _language_hint(text: str) -> str | None:
-    for word in re.findall(r"\w+", text.lower()):
-        code = language_for_name(word)
-        if code:
-            return code
-    return None
 
 
 @dataclass(slots=True)
@@ -163,6 +111,11 @@ class _Item:
     cap: bool = False
     kind: str = ""  # the chosen sense kind, or "name" / "handle" / "quote" / "digit"
     sense: Sense | None = None
+
+
+def _given_names(text: str) -> dict[str, str]:
+    """Names the prompt gives things ("a dog named Rocket"), so later mentions ("Rocket jumps") are names."""
+    return {match.group(2).lower(): match.group(2) for match in _NAMING.finditer(text)}
 
 
 def _read_sentence(text: str, names: Mapping[str, str]) -> Sentence:
@@ -204,6 +157,10 @@ def _tag_at(
         return _Item(tokens[i], (), kind="handle"), 1
     if word.isascii() and word.isdigit():
         return _Item(word, (Sense("number", number=float(min(int(word[:3]), 999))),)), 1
+    if word in ("named", "called") and i + 1 < len(tokens):
+        given = _NAMING.match(f"{word} {tokens[i + 1]}")
+        if given is not None and given.group(2) == tokens[i + 1]:
+            return _Item(tokens[i + 1], (), cap=True, kind="naming"), 2
     known = _known_name(lowered, i, names)
     if known:
         return _Item(names[known], (), cap=True, kind="name"), len(known.split())
@@ -233,6 +190,8 @@ def _name_length(tokens: list[str], lowered: list[str], i: int) -> int:
     """How many tokens from `i` form a proper name ("Maria", "Maria Lopez"), 0 when it is not one."""
     token, word = tokens[i], lowered[i]
     following = lowered[i + 1] if i + 1 < len(lowered) else ""
+    if i > 0 and lowered[i - 1] in ("the", "a", "an"):  # "at the Olympics" is a place, not a person
+        return 0
     if not token[:1].isupper():
         return 1 if word in FIRST_NAMES and _is_verbish(following) else 0
     known_word = lexicon.match(lowered, i) is not None or lexicon.is_stopword(word)
@@ -252,6 +211,10 @@ def _is_verbish(word: str) -> bool:
     return any(sense.kind in ("verb", "auxiliary", "outcome") for sense in found)
 
 
+_WEAR_RELATIONS = frozenset({"in", "wearing", "wear", "wears", "wore", "worn", "dressed in", "sporting"})
+_ATTACHING = (_WEAR_RELATIONS - {"in"}) | {
+    "with"
+}  # what follows belongs to the noun before ("a man with a hat")
 _NOUN_LEADS = frozenset({"determiner", "number", "colour", "size", "preposition"})
 _SUBJECT_KINDS = frozenset({"thing", "name", "handle", "pronoun"})
 _PLACE_PREPOSITIONS = frozenset(
@@ -330,25 +293,25 @@ class _Unit:
 
 @dataclass(slots=True)
 class _NounBuilder:
+    """What the words before a noun said about it: article, count, colour, size, preposition, language."""
+
     definite: bool = False
     count: int = 0
     colour: RGB | None = None
+    colour_name: str = ""
     size: float = 1.0
     relation: str = ""
     language: str | None = None
 
     def take(self) -> _NounBuilder:
         """Hand over what was gathered for the noun being finished, and start afresh for the next one."""
-        taken = _NounBuilder(self.definite, self.count, self.colour, self.size, self.relation, self.language)
-        self.definite, self.count, self.colour, self.size, self.relation, self.language = (
-            False,
-            0,
-            None,
-            1.0,
-            "",
-            None,
-        )
+        taken = replace(self)
+        for part in fields(self):
+            setattr(self, part.name, getattr(_FRESH, part.name))
         return taken
+
+
+_FRESH = _NounBuilder()  # what nothing before a noun looks like
 
 
 def _chunk(items: list[_Item], sentence: Sentence) -> list[_Unit]:
@@ -356,7 +319,10 @@ def _chunk(items: list[_Item], sentence: Sentence) -> list[_Unit]:
     builder = _NounBuilder()
     for i, item in enumerate(items):
         sense = item.sense
-        if item.kind in ("name", "handle"):
+        if item.kind == "naming" and sentence.nouns and not sentence.nouns[-1].name:
+            builder.take()
+            sentence.nouns[-1].name = item.text  # "a dog named Rocket"
+        elif item.kind in ("name", "handle", "naming"):
             _add_noun(sentence, units, builder.take(), NounPhrase(name=item.text, definite=True))
         elif item.kind == "quote":
             index = int(item.text[2:-1])
@@ -364,8 +330,9 @@ def _chunk(items: list[_Item], sentence: Sentence) -> list[_Unit]:
             units.append(_Unit("quote", index))
         elif sense is not None:
             _chunk_sense(item, sense, items=items, i=i, builder=builder, units=units, sentence=sentence)
-    if builder.colour is not None and sentence.nouns:  # "the car is red"
+    if builder.colour is not None and sentence.nouns and not _dress(builder, sentence):  # "the car is red"
         sentence.nouns[-1].colour = builder.colour
+        sentence.nouns[-1].colour_name = builder.colour_name
     return units
 
 
@@ -388,10 +355,14 @@ def _chunk_sense(
         _add_noun(sentence, units, builder.take(), NounPhrase(pronoun=sense.value, definite=True))
     elif kind == "determiner":
         builder.definite = sense.value not in ("a", "an", "another", "each", "every")
+    elif (
+        kind == "number" and units and units[-1].kind == "noun" and item.text.isdigit() and builder == _FRESH
+    ):
+        sentence.nouns[units[-1].index].ordinal = int(min(sense.number, MAX_ORDINAL))  # "Robot 2"
     elif kind == "number":
         builder.count = int(min(sense.number, 999))
     elif kind == "colour":
-        builder.colour = lexicon.COLOURS[sense.value]
+        builder.colour, builder.colour_name = lexicon.COLOURS[sense.value], sense.value
     elif kind == "size":
         builder.size *= sense.number
     elif kind == "preposition":
@@ -401,6 +372,7 @@ def _chunk_sense(
     elif kind == "language":
         _language(sense, items, i, builder, units)
     elif kind == "verb":
+        _dress(builder, sentence)
         builder.take()  # a preposition or article left hanging belongs to no noun
         units.append(_Unit("verb", len(sentence.verbs)))
         participle = item.text.endswith("ing") and i > 0 and items[i - 1].kind in ("determiner", "number")
@@ -409,11 +381,13 @@ def _chunk_sense(
         )
     elif kind in ("conjunction", "outcome", "manner", "negation", "auxiliary"):
         if kind == "conjunction":
+            _dress(builder, sentence)
             builder.take()
         kinds = {"conjunction": "conj", "auxiliary": "aux"}
         units.append(_Unit(kinds.get(kind, kind), value=sense.value, number=sense.number))
     elif kind != "meta":
-        builder.take()  # "across a meadow": the article and preposition went to the place
+        if not (i + 1 < len(items) and items[i + 1].kind == "thing"):  # "on a park bench": bench keeps "on a"
+            builder.take()  # "across a meadow": the article and preposition went to the place
         sentence.cues.setdefault(kind, []).append(sense.value)
 
 
@@ -421,9 +395,10 @@ def _thing_noun(sense: Sense, builder: _NounBuilder, units: list[_Unit], sentenc
     spec = builder.take()
     count = spec.count or int(sense.number) or (PLURAL_DEFAULT if sense.plural else 1)
     noun = NounPhrase(word=sense.value, count=max(1, min(count, MAX_COUNT)), source=sense.source)
-    noun.definite, noun.colour, noun.size, noun.language = (
+    noun.definite, noun.colour, noun.colour_name, noun.size, noun.language = (
         spec.definite,
         spec.colour,
+        spec.colour_name,
         spec.size,
         spec.language,
     )
@@ -438,8 +413,10 @@ def _add_noun(sentence: Sentence, units: list[_Unit], spec: _NounBuilder, noun: 
     noun.relation = spec.relation
     if noun.language is None:
         noun.language = spec.language
+    if noun.name and not noun.word:  # "tall Maria": what came before a name describes the person
+        noun.colour, noun.colour_name, noun.size = spec.colour, spec.colour_name, spec.size
     thing = lexicon.THINGS.get(noun.word)
-    attaches = noun.relation in ("with", "wearing", "wear", "wears", "wore", "worn", "dressed in", "sporting")
+    attaches = noun.relation in _ATTACHING
     if (thing is not None and thing.worn) or (attaches and sentence.nouns):
         noun.owner = _owner(sentence)
     units.append(_Unit("noun", len(sentence.nouns)))
@@ -461,6 +438,16 @@ def _garment(sense: Sense, builder: _NounBuilder, sentence: Sentence) -> None:
     owner = _owner(sentence)
     if spec.colour is not None and owner is not None:
         sentence.nouns[owner].garments[sense.value] = spec.colour
+
+
+def _dress(builder: _NounBuilder, sentence: Sentence) -> bool:
+    """ "A woman in red", "dressed in blue": a colour worn with no garment named colours the wearer's top."""
+    owner = _owner(sentence)
+    if builder.colour is None or builder.relation not in _WEAR_RELATIONS or owner is None:
+        return False
+    sentence.nouns[owner].garments.setdefault("top", builder.colour)
+    builder.colour = None
+    return True
 
 
 def _language(sense: Sense, items: list[_Item], i: int, builder: _NounBuilder, units: list[_Unit]) -> None:
@@ -499,13 +486,16 @@ def _subject_start(units: list[_Unit], position: int, sentence: Sentence) -> int
         p -= 1
     while p >= 0 and units[p].kind == "noun":
         noun = sentence.nouns[units[p].index]
-        if noun.relation and not (_is_companion(noun) or noun.owner is not None):
+        modifier = noun.relation == "with" and p > 0 and units[p - 1].kind == "noun"  # "a hat with a feather"
+        if noun.relation and not (_is_companion(noun) or noun.owner is not None or modifier):
             break
+        if start < position and p > 0 and units[p - 1].kind == "verb":
+            break  # "chases a cat, Maria says": the cat is what is chased, not a second speaker
         start = p
         p -= 1
         if p >= 0 and units[p].kind == "conj" and units[p].value in _JOINERS:
             p -= 1
-        elif noun.owner is None:
+        elif noun.owner is None and not modifier:
             break
     return start
 
@@ -527,11 +517,27 @@ def _subjects(
             found.append(unit.index)  # "a man with his dog walks": the dog walks too
     if found:
         return found
+    antecedent = _antecedent(units, position)
+    if antecedent is not None:
+        return [antecedent]
     if verb.verb in _SPEECH and position + 1 < len(units) and units[position + 1].kind == "noun":
         noun = sentence.nouns[units[position + 1].index]
         if noun.name or noun.pronoun:  # '"Hola", says Maria'
             return [units[position + 1].index]
     return list(previous.subjects) if previous else []
+
+
+def _antecedent(units: list[_Unit], position: int) -> int | None:
+    """ "... to his father, who catches it": the noun a relative pronoun before the verb stands for."""
+    p = position - 1
+    while p >= 0 and units[p].kind in ("aux", "manner", "negation"):
+        p -= 1
+    if p < 1 or units[p].kind != "conj" or units[p].value not in ("who", "which", "that"):
+        return None
+    p -= 1
+    if units[p].kind == "conj" and units[p].value == ",":
+        p -= 1
+    return units[p].index if p >= 0 and units[p].kind == "noun" else None
 
 
 def _is_companion(noun: NounPhrase) -> bool:

@@ -1,8 +1,12 @@
 """Staging: where the cast stands, flies and swims (layout), and when each act and line happens (timeline).
 
 `layout` gives every member of a `World` a position in metres for the chosen place: fixtures first (a court's
-hoop at its edge, a setting's water), then actors spaced along the ground (a shooter at the free-throw line, a
-gymnast on her beam, two speakers facing each other), then what they hold or ride, then what flies or swims.
+hoop at its edge, a setting's water, a bench people sit on in the middle), then actors spaced along the ground
+(a shooter at the free-throw line, a gymnast on her beam, two speakers facing each other or side by side on
+their bench), then what they hold or ride, then what flies or swims. Before placing, it settles what the cast
+does with the set: people who talk beside an unused seat sit on it, a small animal that knocks something off a
+table climbs onto the table (and stands behind the thing, which waits at the edge), and a vehicle the reading
+gave a hand's verb ("cars passing" read as a pass of a ball) drives instead, with its idle fellows.
 `timeline` lays each shot's dialogue lines end to end and each member's acts in sequence inside the shot's
 window: one-shot acts at their natural length, continuous ones sharing the rest.
 """
@@ -53,11 +57,29 @@ STUNT_LEAD_S = 1.0  # a lone stunt starts after this (or 15 % of the shot) so th
 ANCHOR_X_M: dict[str, float] = {
     "balance beam": 0.0,
     "trampoline": 0.0,
-    "ramp": 2.5,
+    "ramp": 3.8,  # clear of where a trick on flat ground lands and rolls out
     "pedestal": 1.6,
     "sign": 3.2,
 }
 DIRECTIONAL = frozenset({"hoop", "goal", "ramp", "water"})  # a layout with these is never mirrored
+
+# Seats: people who talk beside one nobody uses sit on it, side by side, spaced as the simulator's `Sit`
+# spaces them (SEAT_SPACING_M apart, or closer on a short seat: all of them within SEAT_USE of its width).
+SEATS = frozenset({"bench", "sofa", "chair"})
+SEAT_SPACING_M = 1.0
+SEAT_USE = 0.6
+SEAT_ROOM_M = 0.55  # seat width each sitter needs
+# Knocking a thing off a raised surface (a cup off a table): a pusher shorter than the surface's top climbs
+# onto it; the thing waits this far from the edge it is pushed over, the pusher this far behind it.
+KNOCK_VERBS = frozenset({"push", "pull"})
+EDGE_GAP_M = 0.12
+PUSH_GAP_M = 0.15
+# What a vehicle can do; a verb outside these (a hand's verb: "passing" read as a throw) means it drives by.
+VEHICLE_VERBS = frozenset(
+    {"drive", "ride", "crash", "roll", "fly", "swim", "float", "take off", "land", "walk", "run", "chase",
+     "push", "pull", "spin", "bounce", "jump", "call", "talk", "sing"}
+)  # fmt: skip
+OVERTAKE = 0.35  # each further vehicle sharing a drive is this much faster, so it overtakes the one ahead
 
 
 # --- layout -------------------------------------------------------------------------------------------------
@@ -68,6 +90,10 @@ def layout(world: World, place: Place) -> None:
     free = [m for m in world.members if not m.placed]
     if not free:
         return
+    _drive_vehicles(world)
+    _in_hand(world)
+    _seat_talkers(world)
+    climbers = _climb_to_knock(world)
     taken: list[tuple[float, float]] = [
         (m.x_m - m.body.width_m / 2, m.x_m + m.body.width_m / 2)
         for m in world.members
@@ -76,6 +102,7 @@ def layout(world: World, place: Place) -> None:
     for member in free:
         if member.kind == "fixture":
             _place_fixture(world, member, place)
+    seats = _place_seats(world, free, taken)
     for act in world.acts:  # a rider sits on the horse, bicycle or car it rides
         if act.verb in MOUNT_VERBS and act.target is not None and act.target != act.member:
             world.member(act.member).surface = act.target
@@ -83,14 +110,25 @@ def layout(world: World, place: Place) -> None:
     for member in _placing_order(world, actors):
         _place_actor(world, member, place, taken)
     for member in free:
-        if member.kind == "object" or (member.holder is not None and member.kind != "fixture"):
+        if member.key in seats:
+            continue
+        if member.key in climbers.values():  # the table the cat climbs stands where the cat is
+            member.x_m = next(world.member(k).x_m for k, s in climbers.items() if s == member.key)
+            member.y_m = member.body.height_m / 2
+            taken.append((member.x_m - member.body.width_m / 2, member.x_m + member.body.width_m / 2))
+        elif member.kind == "object" or (member.holder is not None and member.kind != "fixture"):
             _place_thing(world, member, place, taken)
     for member in free:
         if member.surface is not None:
             _stand_on(member, world.member(member.surface))
     _face(world, free)
-    if not any(m.type in DIRECTIONAL for m in world.members) and world.rng.random() < 0.5:
-        for member in free:  # mirror the whole set: a seed may stage it left-to-right or right-to-left
+    _away_from_water(world, free, place)
+    _line_up_knocks(world, climbers)
+    # Mirror the whole set (a seed may stage it left-to-right or right-to-left), unless part of it was placed
+    # before (a remix's parent scene): the new members must stay where they were put beside the old ones.
+    directional = any(m.type in DIRECTIONAL for m in world.members)
+    if not directional and len(free) == len(world.members) and world.rng.random() < 0.5:
+        for member in free:
             member.x_m, member.facing = -member.x_m, -member.facing
     for member in free:
         member.x_m, member.y_m = round(member.x_m, 3), round(member.y_m, 3)
@@ -140,6 +178,8 @@ def _place_actor(world: World, member: Member, place: Place, taken: list[tuple[f
         member.x_m, member.facing = goals[0].x_m - KICK_DISTANCE_M, 1
     elif member.surface is not None:
         member.x_m = world.member(member.surface).x_m
+    elif (spot := _seat_spot(world, member)) is not None:
+        member.x_m = spot
     elif (walker := _walked_by(world, member)) is not None:
         member.x_m = walker.x_m + walker.facing * (walker.body.width_m / 2 + body.width_m / 2 + 0.4)
     elif (thrower := _catches_from(world, member)) is not None:
@@ -160,6 +200,141 @@ def _place_actor(world: World, member: Member, place: Place, taken: list[tuple[f
     if place.ground == "none" and member.surface is None:
         member.y_m = body.height_m / 2 + (1.5 if place.name == "space" else 0.0)
     taken.append((member.x_m - body.width_m / 2, member.x_m + body.width_m / 2))
+
+
+def _drive_vehicles(world: World) -> None:
+    """A vehicle given a verb it cannot do drives instead, and its idle fellows of the same type with it, in
+    the far lane, each a little faster than the one before so they overtake ("a street with cars passing")."""
+    for act in list(world.acts):
+        vehicle = world.member(act.member)
+        if vehicle.kind != "vehicle" or act.verb in VEHICLE_VERBS:
+            continue
+        world.note(f"the {vehicle.type} cannot {act.verb}: it drives")
+        act.verb, act.target, act.after = "drive", None, None
+        act.params = dict(VERBS["drive"].params)
+        busy = {a.member for a in world.acts if a.shot in (act.shot, -1)}
+        fellows = [m for m in world.members if m.type == vehicle.type and m.key not in busy]
+        for rank, fellow in enumerate(fellows, start=1):
+            speed = VERBS["drive"].params["speed_m_s"] * (1.0 + OVERTAKE * rank)
+            params = {"speed_m_s": round(speed, 2), "lane": 1.0}  # it passes in the far lane
+            world.acts.append(Act(fellow.key, "drive", act.shot, params))
+
+
+def _in_hand(world: World) -> None:
+    """What a held verb uses starts in its doer's hands ("shoots and misses, the ball rebounds off the rim":
+    the ball is the shooter's, not lying on the rim where it ends up); what the doer carries along ("runs
+    with a kite") goes with it, not as where it runs to."""
+    for act in world.acts:
+        if (
+            act.target is not None
+            and VERBS[act.verb].travels
+            and world.member(act.target).holder == act.member
+        ):
+            act.target = None
+        if act.verb not in HELD_VERBS or act.target is None or act.target == act.member:
+            continue
+        thing = world.member(act.target)
+        if thing.placed or thing.kind not in ("object",) or thing.holder not in (None, act.member):
+            continue
+        thing.holder, thing.surface = act.member, None
+
+
+def _seat_talkers(world: World) -> None:
+    """People who talk in a shot beside a seat nobody uses sit on it for that shot (as many as it holds)."""
+    used = (
+        {a.target for a in world.acts}
+        | {m.surface for m in world.members}
+        | {m.holder for m in world.members}
+    )
+    seats = [m for m in world.members if m.type in SEATS and m.key not in used]
+    if not seats:
+        return
+    seat = seats[0]
+    room = max(1, int(seat.body.width_m / SEAT_ROOM_M))
+    doing = {(a.member, a.shot) for a in world.acts if a.verb not in ("talk", "sing")}
+    seated: list[int] = []
+    for line in world.lines:
+        talker = world.member(line.speaker)
+        if talker.kind != "person" or (talker.key, line.shot) in doing or talker.surface is not None:
+            continue
+        if talker.key not in seated and len(seated) >= room:
+            continue
+        world.acts.append(Act(talker.key, "sit", line.shot, {}, seat.key))
+        doing.add((talker.key, line.shot))
+        if talker.key not in seated:
+            seated.append(talker.key)
+    if seated:
+        world.note(f"the speakers sit on the {seat.type}")
+
+
+def _sitters(world: World, seat: Member) -> list[Member]:
+    """Who sits on `seat`, in speaking order (then by key): their order along it, left to right."""
+    speakers = list(dict.fromkeys(line.speaker for line in world.lines))
+    keys = {a.member for a in world.acts if a.verb == "sit" and a.target == seat.key}
+    ordered = sorted(keys, key=lambda k: (speakers.index(k) if k in speakers else len(speakers), k))
+    return [world.member(k) for k in ordered]
+
+
+def _place_seats(world: World, free: list[Member], taken: list[tuple[float, float]]) -> set[int]:
+    """Seats someone sits on stand in the middle of the set (before anyone is placed beside them)."""
+    placed: set[int] = set()
+    for seat in free:
+        if seat.type in SEATS and _sitters(world, seat):
+            seat.x_m, seat.y_m = 0.0, seat.body.height_m / 2
+            placed.add(seat.key)
+            taken.append((seat.x_m - seat.body.width_m / 2, seat.x_m + seat.body.width_m / 2))
+    return placed
+
+
+def _seat_spot(world: World, member: Member) -> float | None:
+    """Where along its seat a sitter starts (it sits straight down there), or None for a non-sitter."""
+    for act in world.acts:
+        if act.member != member.key or act.verb != "sit" or act.target is None:
+            continue
+        seat = world.member(act.target)
+        if seat.type not in SEATS:
+            return None
+        sitters = _sitters(world, seat)
+        spacing = min(SEAT_SPACING_M, SEAT_USE * seat.body.width_m / max(len(sitters) - 1, 1))
+        k = sitters.index(member)
+        return seat.x_m + (k - (len(sitters) - 1) / 2.0) * spacing
+    return None
+
+
+def _climb_to_knock(world: World) -> dict[int, int]:
+    """Pushers of a thing that rests on a raised surface they are shorter than (a cat and the table a cup
+    stands on): each stands on that surface too. Returns pusher key -> surface key."""
+    climbers: dict[int, int] = {}
+    for act in world.acts:
+        if act.verb not in KNOCK_VERBS or act.target is None:
+            continue
+        pusher, thing = world.member(act.member), world.member(act.target)
+        if thing.surface is None or pusher.kind not in ("animal", "person"):
+            continue
+        surface = world.member(thing.surface)
+        raised = surface.kind in ("object", "fixture") and surface.body.height_m > 0.3
+        if raised and pusher.body.height_m < surface.body.height_m and pusher.surface is None:
+            pusher.surface = surface.key
+            climbers[pusher.key] = surface.key
+    return climbers
+
+
+def _line_up_knocks(world: World, climbers: dict[int, int]) -> None:
+    """On the shared surface, the thing waits near the edge it goes over and its pusher stands behind it,
+    facing that edge (the edge on the outer side of the set, so it falls where the camera looks)."""
+    for act in world.acts:
+        if act.member not in climbers or act.verb not in KNOCK_VERBS or act.target is None:
+            continue
+        pusher, thing = world.member(act.member), world.member(act.target)
+        surface = world.member(climbers[pusher.key])
+        if thing.surface != surface.key:
+            continue
+        side = 1 if surface.x_m >= 0.0 else -1
+        half = surface.body.width_m / 2
+        thing.x_m = surface.x_m + side * (half - thing.body.width_m / 2 - EDGE_GAP_M)
+        behind = thing.x_m - side * (thing.body.width_m / 2 + pusher.body.width_m / 2 + PUSH_GAP_M)
+        pusher.x_m = max(surface.x_m - half + pusher.body.width_m / 2, min(behind, surface.x_m + half))
+        pusher.facing = side
 
 
 def _walked_by(world: World, member: Member) -> Member | None:
@@ -308,6 +483,22 @@ def _face(world: World, members: list[Member]) -> None:
             not any(VERBS[a.verb].travels for a in world.acts if a.member == member.key) and member.x_m > 0.5
         ):
             member.facing = -1
+
+
+def _away_from_water(world: World, members: list[Member], place: Place) -> None:
+    """On a shore (a beach, a lake side), whoever travels over the ground goes along it, away from the water,
+    not into the sea (those who swim, surf or sail are in it already)."""
+    water = place.water
+    if water is None or water.surface_m > 0.0:
+        return
+    for member in members:
+        verbs = {a.verb for a in world.acts if a.member == member.key}
+        walks = any(VERBS[v].travels and VERBS[v].medium == "ground" for v in verbs)
+        if member.kind in ("person", "animal") and member.habitat == "ground" and walks:
+            if water.x0_m > member.x_m:
+                member.facing = -1
+            elif water.x1_m < member.x_m:
+                member.facing = 1
 
 
 # --- timeline -----------------------------------------------------------------------------------------------

@@ -30,7 +30,8 @@ from mutoscope.backends.procedural.physics.behaviours.ground import (
 )
 from mutoscope.backends.procedural.physics.behaviours.handling import Catch, Dribble, Kick, Shoot, Throw
 from mutoscope.backends.procedural.physics.behaviours.medium import Fly, Swim
-from mutoscope.backends.procedural.physics.behaviours.objects import ObjectIdle, ObjectMotion
+from mutoscope.backends.procedural.physics.behaviours.objects import ObjectIdle, ObjectMotion, Tethered
+from mutoscope.backends.procedural.physics.bodies import TETHERED
 from mutoscope.backends.procedural.physics.timeline import core_verb
 from mutoscope.backends.procedural.scene import Action
 
@@ -54,6 +55,8 @@ def behaviour_for(world: World, actor: Actor, action: Action | None) -> Behaviou
     """The behaviour that performs `action` (None: idle) for `actor` where it is now."""
     verb = core_verb(action.verb) if action is not None else "idle"
     role = actor.phys.role
+    if role in ("ball", "object") and actor.entity.type in TETHERED:
+        return Tethered(world, actor, action)
     if role in ("ball", "object"):
         return (ObjectIdle if verb == "idle" else ObjectMotion)(world, actor, action)
     if role == "vehicle":

@@ -9,18 +9,25 @@ poses.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import pymunk
 
-from mutoscope.backends.procedural.physics import attachments, fixtures
+from mutoscope.backends.procedural.physics import attachments, bodies, fixtures
 from mutoscope.backends.procedural.physics.actors import Actor
 from mutoscope.backends.procedural.physics.behaviours.base import Behaviour, Script, smoothstep
+
+if TYPE_CHECKING:
+    from mutoscope.backends.procedural.physics.world import World
 
 DRIVE_SPEED_M_S = {"car": 8.0, "board": 3.5, "boat": 4.0, "plane": 10.0}
 ROLLING_DECEL_M_S2 = {"board": 0.4, "car": 6.0, "boat": 1.0, "plane": 3.0}
 CLIMB_SPEED_M_S = 0.6
 PUSH_SPEED_M_S = 0.9
 MOUNT_REACH_M = 0.5
+SEAT_SPACING_M = 1.0  # between sitters' hips on a long seat
+SEAT_USE = 0.6  # ... of a shorter seat's width, all sitters together
+EDGE_STOP_M = 0.05  # a pusher on a raised surface stops this far (plus half its width) short of the edge
 
 
 def position_of(actor: Actor) -> tuple[float, float]:
@@ -67,25 +74,44 @@ class Walk(Behaviour):
 
 
 class Push(Behaviour):
-    """Walk up to the target and lean into it; friction decides whether it moves."""
+    """Walk up to the target and lean into it; friction decides whether it moves.
+
+    A pusher standing on something raised (a cat on a table) never walks off its edge, and once the target has
+    gone over an edge (it is lower than the pusher's feet) the push is done: the pusher stays and watches.
+    """
 
     def start(self, t: float) -> None:
         self.goal = self.target() or self.world.nearest(
             self.actor, lambda a: a.phys.role in ("object", "vehicle", "ball", "person", "animal")
         )
         self.touching = False
+        self.support = _support_under(self.world, self.actor)
         h = self.actor.height
         self.world.hand_points[self.actor.index] = lambda: self.actor.local_to_world(0.33 * h, 0.22 * h)
+        # Animals pass people and animals, except the two in a push.
+        self.engaged = self.goal is not None and self.goal.phys.role in ("person", "animal")
+        if self.engaged and self.goal is not None:
+            self.actor.meet_living(True)
+            self.goal.meet_living(True)
+
+    def end(self, t: float) -> None:
+        super().end(t)
+        if self.engaged and self.goal is not None:
+            self.actor.meet_living(False)
+            self.goal.meet_living(False)
 
     def act(self, t: float, dt: float) -> None:
         goal = self.goal
-        if goal is None or goal.body is None or not self.on_feet():
+        if goal is None or goal.body is None or not self.on_feet() or self._gone_over(goal):
             self.ramp_drive(0.0, dt)
             return
         x = self.actor.dyn.position.x
         gx = goal.dyn.position.x
         side = 1 if gx >= x else -1
         self.actor.facing = side
+        if self._at_edge(x, side):
+            self.ramp_drive(0.0, dt)
+            return
         gap = abs(gx - x) - goal.phys.half_width_m - self.actor.phys.radius_m
         if gap > 0.03:
             self.ramp_drive(side * min(1.4, 0.5 + 2.0 * gap), dt)
@@ -94,6 +120,34 @@ class Push(Behaviour):
             self.touching = True
             self.actor.mark(t, f"push:{goal.id}")
         self.ramp_drive(side * PUSH_SPEED_M_S, dt)
+
+    def _gone_over(self, goal: Actor) -> bool:
+        feet = self.actor.dyn.position.y - self.actor.phys.half_height_m
+        return self.support is not None and goal.dyn.position.y + goal.phys.half_height_m < feet - 0.05
+
+    def _at_edge(self, x: float, side: int) -> bool:
+        """Whether one more step toward `side` would put the pusher's centre past its support's edge."""
+        if self.support is None:
+            return False
+        left, right = self.support
+        stop = EDGE_STOP_M + self.actor.phys.half_width_m * 0.5
+        return x + side * stop >= right if side > 0 else x + side * stop <= left
+
+
+def _support_under(world: World, actor: Actor) -> tuple[float, float] | None:
+    """The x extent of the raised thing `actor` stands on (a table top), or None on the ground."""
+    x, y = actor.dyn.position
+    feet = y - actor.phys.half_height_m
+    if feet < 0.05:
+        return None
+    for other in world.actors:
+        if other is actor or other.phys.role in ("water", "scenery"):
+            continue
+        ox, oy = position_of(other)
+        top = oy + other.phys.half_height_m
+        if abs(top - feet) < 0.08 and abs(ox - x) <= other.phys.half_width_m:
+            return ox - other.phys.half_width_m, ox + other.phys.half_width_m
+    return None
 
 
 class Climb(Behaviour):
@@ -173,6 +227,15 @@ class Drive(Behaviour):
         shape = self.vehicle.entity.body.shape if self.vehicle is not None else "car"
         self.speed = self.param("speed_m_s", DRIVE_SPEED_M_S.get(shape, 6.0))
         self.direction = 1 if self.param("direction", actor.facing) >= 0 else -1
+        road = self.vehicle is not None and self.vehicle.entity.body.shape == "car"
+        if road and self.vehicle is not None and self.word != "crash":
+            _keep_lane(self.vehicle, round(self.param("lane", 0.0)))
+        if self.vehicle is actor and actor.phys.role == "vehicle" and t <= 0.0:
+            # Driving from the clip's first frame: it was already on its way (traffic does not start from
+            # a standstill at the cut).
+            actor.drive(self.direction * self.speed)
+            actor.dyn.velocity = (self.direction * self.speed, actor.dyn.velocity.y)
+            actor.facing = self.direction
 
     def act(self, t: float, dt: float) -> None:
         actor, vehicle = self.actor, self.vehicle
@@ -203,6 +266,14 @@ class Drive(Behaviour):
         vx = vehicle.dyn.position.x
         if self.go_to(vx, self.gait_speed(False), dt, arrive_m=MOUNT_REACH_M):
             attachments.mount(self.actor, vehicle, t)
+
+
+def _keep_lane(vehicle: Actor, lane: int) -> None:
+    """A car driving along a road keeps to its lane: it meets the ground, walls and the cars in its lane, and
+    passes the rest (the far lane's cars, people and things at the roadside). Only a crash hits them."""
+    bit = bodies.LANE_CATEGORIES[min(max(lane, 0), len(bodies.LANE_CATEGORIES) - 1)]
+    for shape in vehicle.shapes:
+        shape.filter = pymunk.ShapeFilter(group=shape.filter.group, categories=bit, mask=bit)
 
 
 class VehicleIdle(Behaviour):
@@ -281,14 +352,17 @@ class Sit(Stand):
         self.script = Script(actor, t, self.SIT_S, path, "seated")
 
     def _spot(self, seat: Actor) -> float:
-        """This sitter's place along the seat: sitters share it from left to right in entity order."""
+        """This sitter's place along the seat: sitters share it in the left-to-right order the scene put them
+        in (so nobody climbs over a neighbour), ties in entity order."""
         scene = self.world.scene
-        sitters = sorted({a.entity for a in scene.actions if a.verb == "sit" and a.target == seat.id})
+        ids = {a.entity for a in scene.actions if a.verb == "sit" and a.target == seat.id}
+        sitters = sorted(ids, key=lambda entity_id: (scene.entity(entity_id).x_m, entity_id))
         x = position_of(seat)[0]
         if self.actor.id not in sitters or len(sitters) == 1:
             return x
         k = sitters.index(self.actor.id)
-        spacing = min(0.6, 2.0 * seat.phys.half_width_m / len(sitters))
+        # Wide enough apart that two sitters turned to each other keep their knees apart.
+        spacing = min(SEAT_SPACING_M, SEAT_USE * 2.0 * seat.phys.half_width_m / (len(sitters) - 1))
         return x + (k - (len(sitters) - 1) / 2.0) * spacing
 
 

@@ -126,4 +126,8 @@ def wheel_pose(ctx: PoseContext) -> Pose:
     if shape == "board":
         roll = ctx.samples.live.get(f"{ctx.i}:roll")
         pose["roll"] = roll.copy() if roll is not None else np.zeros_like(ctx.t)
+    for name in ("line_dx", "line_dy"):  # a kite's line to its flyer's hand
+        channel = ctx.samples.live.get(f"{ctx.i}:{name}")
+        if channel is not None:
+            pose[name] = channel.copy()
     return pose

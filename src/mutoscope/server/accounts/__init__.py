@@ -1,0 +1,1 @@
+"""Accounts: users, API keys and how a request proves who it is."""

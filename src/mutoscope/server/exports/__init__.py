@@ -1,0 +1,1 @@
+"""Export: a user downloads their whole library (every video, posted or draft, with its metadata) as one zip."""

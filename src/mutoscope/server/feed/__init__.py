@@ -1,0 +1,1 @@
+"""The feed: "For you" candidates and ranking, "Following", steering by plain words, wellbeing nudges."""

@@ -1,0 +1,1 @@
+"""Generations: the `/v1/videos` surface (create, remix, edit, extend, list, content, delete)."""

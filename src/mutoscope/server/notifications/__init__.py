@@ -1,0 +1,1 @@
+"""Notifications: what happened that a user should hear about (a follower, a remix, a finished generation)."""

@@ -1,0 +1,1 @@
+"""Posts: publishing a draft (a finished video) with a caption; likes, comments, remix lineage, reports."""

@@ -1,0 +1,1 @@
+"""The social graph: follows (and mutuals) and blocks."""
