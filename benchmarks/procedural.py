@@ -4,6 +4,10 @@ The backend is loaded once before the clip (as a worker keeps it warm); its load
 Each case runs in a fresh subprocess so its peak memory (ru_maxrss) is its own. Targets (issue: procedural
 backend): ratio ≤ 0.5 at 720p (both orientations), ≤ 1.0 at 1080p, peak memory ≤ 1.5 GB.
 
+`cpu_s` is the process's CPU time (all threads: rendering, x264, muxing) over the same span. When other work
+shares the machine the wall-clock ratio swings widely; `cpu_s / 2` is what the clip costs two idle cores, so
+compare that across runs taken on a busy machine.
+
     .venv/bin/python benchmarks/procedural.py [--seconds 12]
 """
 
@@ -40,9 +44,11 @@ def run_case(name: str, width: int, height: int, seconds: float) -> dict[str, ob
     load_s = time.perf_counter() - started
     request = GenerationRequest(prompt=PROMPT, width=width, height=height, duration_s=seconds, fps=24, seed=1)
     with tempfile.TemporaryDirectory() as tmp:
+        cpu_before = _cpu_s()
         started = time.perf_counter()
         result = generate(request, backend="procedural", instance=backend, output=Path(tmp) / "out.mp4")
         wall_s = time.perf_counter() - started
+        cpu_s = _cpu_s() - cpu_before
         size_bytes = (Path(tmp) / "out.mp4").stat().st_size
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
@@ -52,11 +58,17 @@ def run_case(name: str, width: int, height: int, seconds: float) -> dict[str, ob
         "clip_s": seconds,
         "wall_s": round(wall_s, 3),
         "ratio": round(wall_s / seconds, 3),
+        "cpu_s": round(cpu_s, 3),
         "cold_load_s": round(load_s, 3),
         "timings_s": {k: round(v, 3) for k, v in result.timings_s.items()},
         "peak_rss_mb": round(peak_mb, 1),
         "mp4_bytes": size_bytes,
     }
+
+
+def _cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:

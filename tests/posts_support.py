@@ -1,27 +1,29 @@
 """Helpers for the posts, messages and export tests: people, and finished videos to post.
 
-`Actor` is someone calling the API: members sign up through the API and use a browser session (cookie + CSRF
-token, via `social_support.join`), admins use a Bearer key. `real_video` makes a video the way users do (the
-`/v1/videos` API and the in-process worker, testcard backend); `seeded_video` records a finished video whose
-rows and blobs look exactly like a worker's output (blobs copied from a real one) in milliseconds, for tests
-about posts rather than pictures.
+`Actor` is someone calling the API with a Bearer key, or, for members made with `browser=True`, signed up
+through the API and using the session cookie and CSRF token (`social_support.join`). `real_video` makes a video
+the way users do (the `/v1/videos` API and the in-process worker, testcard backend); `VideoSeeder` records a
+finished video whose rows and blobs look exactly like a worker's output (blobs copied from a real one) in
+milliseconds, for tests about posts rather than pictures.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 import httpx
+from sqlalchemy import select
 
 from live_server import LiveServer
 from mutoscope.db import utcnow
 from mutoscope.ids import new_id
 from mutoscope.jobs.models import Job
 from mutoscope.jobs.video import KIND
+from mutoscope.server.accounts.models import User
 from mutoscope.server.generations.models import Video
-from social_support import admin_http, join, years_ago
+from social_support import admin_http, fresh_handle, join, years_ago
 
 FAST = "testcard"
 
@@ -33,9 +35,21 @@ class Actor:
     http: httpx.Client
 
 
-def member(server: LiveServer, *, teen: bool = False) -> Actor:
-    joined = join(server, birthday=years_ago(15) if teen else years_ago(30))
-    return Actor(joined.handle, joined.user_id, joined.http)
+def member(server: LiveServer, *, teen: bool = False, browser: bool = False) -> Actor:
+    """A member with a birthday (a teen's makes a teen account). `browser`: signed up through the API and using
+    the session cookie + CSRF token; otherwise a Bearer key (milliseconds instead of a sign-up's password hash).
+    """
+    birthday = years_ago(15) if teen else years_ago(30)
+    if browser:
+        joined = join(server, birthday=birthday)
+        return Actor(joined.handle, joined.user_id, joined.http)
+    handle = fresh_handle()
+    key = server.user(handle)
+    with server.runtime.db.write_session() as session:
+        user = session.scalars(select(User).where(User.handle == handle)).one()
+        user.birthday = date.fromisoformat(birthday)
+        user_id = user.id
+    return Actor(handle, user_id, server.http(key))
 
 
 def admin(server: LiveServer) -> Actor:
@@ -84,12 +98,22 @@ class VideoSeeder:
     server: LiveServer
     _template: dict[str, bytes] = field(default_factory=dict)
 
-    def video(self, owner: Actor, *, state: str = "completed", remixed_from: str | None = None) -> str:
-        blobs = self._blobs()
+    def video(
+        self,
+        owner: Actor,
+        *,
+        state: str = "completed",
+        remixed_from: str | None = None,
+        announced: bool = True,
+    ) -> str:
+        """A finished video of `owner`. `announced=False` leaves it for the outbox to announce, as a worker's
+        freshly finished video is (webhook event and "generation finished" notification)."""
         video_id = new_id("video")
         keys = {name: f"videos/{video_id}/a1/{name}{suffix}" for name, suffix in _SUFFIXES.items()}
-        for name, key in keys.items():
-            self.server.runtime.blobs.put_bytes(key, blobs[name])
+        if state == "completed":  # a failed generation stores nothing
+            blobs = self._blobs()
+            for name, key in keys.items():
+                self.server.runtime.blobs.put_bytes(key, blobs[name])
         now = utcnow()
         with self.server.runtime.db.write_session() as session:
             session.add(
@@ -106,7 +130,7 @@ class VideoSeeder:
                     remixed_from_video_id=remixed_from,
                     source_video_id=remixed_from,
                     created_at=now,
-                    notified_at=now,  # no "generation finished" noise for seeded videos
+                    notified_at=now if announced else None,
                 )
             )
             session.add(
@@ -116,6 +140,8 @@ class VideoSeeder:
                     owner_id=owner.user_id,
                     state=state,
                     payload={},
+                    error_code=None if state == "completed" else "backend_error",
+                    error_message=None if state == "completed" else "The backend failed.",
                     result={"blobs": keys, "size_bytes": len(blobs["video"])}
                     if state == "completed"
                     else None,

@@ -207,13 +207,13 @@ def test_an_unknown_style_is_refused_with_the_known_ones() -> None:
 
 
 GOLDEN = {
-    "realistic": "178c189f228ba91b8ea2a4d2c379d9e8e2640189f23c975ac28656821147de9d",
-    "cinematic": "e8cfc08f8f8fb64c55eac487371e8b067d1259d4dcfefd8313c4f4bb77ee191d",
-    "anime": "7288f514a7806dede3a28a51eb2d66820a3e582783f973291eb44d85163a0692",
-    "cartoon": "4a0d67cd097b26de0786a0618e4355973398ee277da4f7146be10e70f063fec1",
-    "sketch": "4f5190b8f162caa4ab03aba33637211ae77fb67306e29bd253094c593a0ac45c",
-    "claymation": "0fddac1c63cddb42b759b2fe47aa4894148092d746e99d7938e4ed7f17da92bf",
-    "noir": "12ac1f930055ee2b1aac1feb8efa9f4349a3b5adcfa754e834eb259a9f3bf255",
+    "realistic": "fc2c6a7dffd54655c3fe487e96f96bd6972600383d808675c83c2f47cbb323a0",
+    "cinematic": "1d914616a384d6e9aa5c8b40d07bbd96cc9ba55b1354318880d43545d3613364",
+    "anime": "633c8b2f382b08b49226168e4bab815148afa34fbeea0b642bf8110f32019ea0",
+    "cartoon": "3933cb010bed1c88b1bbd7ab99c69a4ef471ea34484fefbec634789df780d28f",
+    "sketch": "e2f71f44173fb8ab9b4d3def40b8e2a90e3c867867739bf5781197d87c10d24b",
+    "claymation": "d94a30c27ef77265b7e81fd123ebe349cdc518b65c3dca5339df2915de933cbf",
+    "noir": "6a41d2b6290068966fe6fb477c4a46b4ddaf4ce81d3ffa9144457e46c5ad7b8b",
 }
 
 

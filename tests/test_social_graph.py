@@ -27,6 +27,11 @@ from mutoscope.server.social import service as graph
 from mutoscope.server.social.models import Block, Follow
 from social_support import Member, admin_http, join, years_ago
 
+FAST_ACCOUNTS = {
+    "password_time_cost": 1,
+    "password_memory_kib": 64,
+}  # cheap hashes: these tests are not about them
+
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
@@ -34,7 +39,8 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     if request.param == "postgresql":
         url = request.getfixturevalue("pg_url")
         reset_database(url)
-    with live_server(server_settings(tmp_path_factory.mktemp("var"), url), workers=0) as live:
+    config = server_settings(tmp_path_factory.mktemp("var"), url, accounts=FAST_ACCOUNTS)
+    with live_server(config, workers=0) as live:
         yield live
 
 
@@ -350,7 +356,7 @@ def test_my_blocks_needs_a_caller(server: LiveServer) -> None:
 
 # -- the graph's invariants ----------------------------------------------------------------------------------
 
-PEOPLE = 4
+PEOPLE = 3
 Operation = tuple[str, int, int]
 operations = st.lists(
     st.tuples(
@@ -424,7 +430,7 @@ def sqlite_graph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Dat
     db.dispose()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=operations)
 def test_graph_invariants_hold_after_any_operations(
     sqlite_graph: tuple[Database, list[str]], ops: list[Operation]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import random
-import secrets
 import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -15,13 +14,13 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
+from jobs_support import job_database_url
 from mutoscope.db import Base, Database, open_database, utcnow
 from mutoscope.server.webhooks import service
 from mutoscope.server.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from mutoscope.server.webhooks.service import WebhookDispatcher, record_event
-from webhook_receiver import Receiver, webhook_receiver
+from webhook_receiver import webhook_receiver
 
 TABLES = [WebhookEndpoint.__table__, WebhookDelivery.__table__, WebhookAttempt.__table__]
 
@@ -42,38 +41,23 @@ class Clock:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        database = open_database(f"sqlite:///{tmp_path / 'hooks.db'}")
+    with job_database_url(request.param, request, tmp_path) as url:
+        database = open_database(url)
         Base.metadata.create_all(database.engine, tables=TABLES)
-        yield database
-        database.dispose()
-        return
-    # A schema of our own inside the session's PostgreSQL database, so other modules' tables are untouched.
-    url = request.getfixturevalue("pg_url")
-    schema = f"hooks_{secrets.token_hex(4)}"
-    admin = open_database(url)
-    with admin.engine.begin() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
-    database = open_database(scoped.render_as_string(hide_password=False))
-    Base.metadata.create_all(database.engine, tables=TABLES)
-    try:
-        yield database
-    finally:
-        database.dispose()
-        with admin.engine.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
+        try:
+            yield database
+        finally:
+            database.dispose()
 
 
 def _endpoint(db: Database, user_id: str, url: str, events: list[str] | None = None) -> WebhookEndpoint:
-    with db.session() as session:
+    with db.write_session() as session:
         return service.create_endpoint(session, user_id=user_id, url=url, events=events)
 
 
 def _event(db: Database, clock: Clock | None, user_id: str, video_id: str = "video_1") -> str | None:
     """Record `video.completed` at the dispatcher's time (real time without a clock)."""
-    with db.session() as session:
+    with db.write_session() as session:
         at = clock() if clock else None
         return record_event(
             session, user_id=user_id, event_type="video.completed", data={"id": video_id}, now=at
@@ -103,12 +87,12 @@ def test_an_event_queues_one_delivery_per_subscribed_enabled_endpoint(db: Databa
     both = _endpoint(db, "user_a", "https://a.example/hooks")
     _endpoint(db, "user_a", "https://a.example/failures", events=["video.failed"])
     disabled = _endpoint(db, "user_a", "https://a.example/off")
-    with db.session() as session:
+    with db.write_session() as session:
         session.get_one(WebhookEndpoint, disabled.id).enabled = False
     _endpoint(db, "user_b", "https://b.example/hooks")
     at = utcnow()
 
-    with db.session() as session:
+    with db.write_session() as session:
         event_id = record_event(
             session, user_id="user_a", event_type="video.completed", data={"id": "video_9"}, now=at
         )
@@ -133,11 +117,11 @@ def test_an_event_queues_one_delivery_per_subscribed_enabled_endpoint(db: Databa
 def test_no_subscriber_means_no_event_and_an_event_rolls_back_with_its_transaction(db: Database) -> None:
     assert _event(db, None, "nobody") is None
     _endpoint(db, "user_a", "https://a.example/hooks")
-    with pytest.raises(RuntimeError), db.session() as session:
+    with pytest.raises(RuntimeError), db.write_session() as session:
         record_event(session, user_id="user_a", event_type="video.failed", data={"id": "video_1"})
         raise RuntimeError("the state change failed")
     assert _deliveries(db) == []
-    with pytest.raises(ValueError, match="unknown webhook event type"), db.session() as session:
+    with pytest.raises(ValueError, match="unknown webhook event type"), db.write_session() as session:
         record_event(session, user_id="user_a", event_type="video.exploded", data={})
 
 
@@ -209,7 +193,9 @@ def test_failures_are_retried_on_the_backoff_schedule_then_delivered(db: Databas
         None,
     )
     assert [a.status_code for a in _attempts(db, delivery.id)] == [500, 500, 200]
-    assert [a.attempted_at for a in _attempts(db, delivery.id)][0] == start
+    assert [(a.attempted_at - start).total_seconds() for a in _attempts(db, delivery.id)] == pytest.approx(
+        [0.0, 6.1, 42.2]
+    )
     # Every retry sends the same message: one webhook-id, identical bytes, each signed at its own time.
     assert all(item.verified for item in receiver.received)
     assert len({item.headers["webhook-id"] for item in receiver.received}) == 1
@@ -275,7 +261,7 @@ def test_deleting_an_endpoint_stops_its_deliveries(db: Database) -> None:
         assert dispatcher.deliver_due() == 2
         assert len(receiver.received) == 2
 
-        with db.session() as session:
+        with db.write_session() as session:
             service.delete_endpoint(session, user_id="user_a", endpoint_id=endpoint.id)
         clock.advance(3600)
         assert dispatcher.deliver_due() == 0
@@ -373,3 +359,23 @@ def test_dispatcher_options_are_checked() -> None:
     for options in ({"timeout_s": 0}, {"batch_size": 0}, {"backoff_s": (5, -1)}):
         with pytest.raises(ValueError):
             WebhookDispatcher(db, **options)  # type: ignore[arg-type]
+
+
+def test_finished_deliveries_are_pruned_after_the_retention_period(db: Database) -> None:
+    clock = Clock()
+    with webhook_receiver(statuses=[500]) as receiver:
+        endpoint = _endpoint(db, "user_a", receiver.url)
+        receiver.secret = endpoint.secret
+        _event(db, clock, "user_a", "video_old")
+        dispatcher = _dispatcher(db, clock, backoff_s=(1000,), retention_s=3600)
+        assert dispatcher.deliver_due() == 1  # fails once: pending, retried in ~1000 s
+        _event(db, clock, "user_a", "video_done")
+        assert dispatcher.deliver_due() == 1  # delivered
+        clock.advance(3601)
+        _event(db, clock, "user_a", "video_new")
+        assert dispatcher.deliver_due() == 2  # video_old's retry and video_new; video_done is pruned first
+    kept = sorted(json.loads(d.payload)["data"]["id"] for d in _deliveries(db))
+    assert kept == ["video_new", "video_old"]
+    with db.session() as session:
+        # video_old: 2 attempts, video_new: 1; video_done's one attempt went with it
+        assert session.scalar(select(func.count()).select_from(WebhookAttempt)) == 3

@@ -110,7 +110,7 @@ def webhook_receiver(secret: str | None = None, statuses: list[int] | None = Non
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     receiver = Receiver(url=f"http://127.0.0.1:{server.server_address[1]}/hooks", secret=secret)
     receiver.statuses = list(statuses or [])
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     try:
         yield receiver

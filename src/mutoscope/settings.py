@@ -126,6 +126,21 @@ class FeedSettings(BaseModel):
     lazy_embed_limit: int = Field(default=32, ge=0)
 
 
+class ProvenanceSettings(BaseModel):
+    # The moving "@handle" badge on every exported video (admins may turn it off), and its opacity (0..1).
+    visible_mark: bool = True
+    visible_mark_opacity: float = Field(default=0.55, ge=0.0, le=1.0)
+    # Secret for the invisible frame and audio marks, shared by every process that marks or checks videos;
+    # None: a random key created on first start in <data_dir>/provenance/watermark.key.
+    watermark_key: str | None = Field(default=None, min_length=16)
+    # C2PA signing: PEM chain (signer first), its private key and the roots readers trust; None: a CA and
+    # signer created on first start in <data_dir>/c2pa/.
+    c2pa_cert_chain: Path | None = None
+    c2pa_private_key: Path | None = None
+    c2pa_trust_anchors: Path | None = None
+    c2pa_algorithm: str = "es256"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MUTOSCOPE_", env_nested_delimiter="__", extra="ignore")
 
@@ -142,6 +157,7 @@ class Settings(BaseSettings):
     feed: FeedSettings = FeedSettings()
     redis: RedisSettings = RedisSettings()
     accounts: AccountSettings = AccountSettings()
+    provenance: ProvenanceSettings = ProvenanceSettings()
 
     @property
     def database_url(self) -> str:

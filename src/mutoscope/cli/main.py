@@ -22,6 +22,7 @@ from mutoscope.cli.generate import generate_command
 from mutoscope.cli.plan import plan_command
 from mutoscope.cli.server import db_app, keys_app, serve_command, worker_command
 from mutoscope.cli.users import users_app
+from mutoscope.cli.weights import weights_app
 from mutoscope.logs import configure_logging
 from mutoscope.settings import Settings, load_settings
 
@@ -104,6 +105,7 @@ app.command("worker")(worker_command)
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
 app.add_typer(users_app, name="users")
+app.add_typer(weights_app, name="weights")
 
 
 def run() -> None:

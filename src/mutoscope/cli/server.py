@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -64,36 +65,92 @@ def serve_command(
     uvicorn.run(app, host=listen_host, port=listen_port, log_level="warning", access_log=False)
 
 
+class Executor(StrEnum):
+    threads = "threads"
+    ray = "ray"
+
+
 def worker_command(
     ctx: typer.Context,
-    count: Annotated[int, typer.Option(min=1, help="Worker threads in this process.")] = 1,
+    count: Annotated[
+        int, typer.Option(min=1, help="Worker threads in this process (--executor threads).")
+    ] = 1,
+    executor: Annotated[
+        Executor,
+        typer.Option(help="threads: run jobs in this process; ray: on warm Ray actors fed by this process."),
+    ] = Executor.threads,
+    address: Annotated[
+        str | None,
+        typer.Option(
+            help="Ray cluster address, e.g. ray://head:10001 or auto (default: RAY_ADDRESS or a local Ray)."
+        ),
+    ] = None,
+    actors: Annotated[
+        int | None,
+        typer.Option(min=1, help="Ray actors (default: one per GPU in the cluster, else one CPU actor)."),
+    ] = None,
 ) -> None:
     """Run standalone workers that take jobs from the database queue (several may run at once)."""
     _require_server_extra()
+    from mutoscope.jobs.video import provenance_stages
+    from mutoscope.provenance.stages import Provenance
     from mutoscope.server.app import build_runtime
     from mutoscope.server.background import Background
     from mutoscope.server.migrate import is_current
+    from mutoscope.server.progress import progress_publisher
 
+    if executor is Executor.threads and (address is not None or actors is not None):
+        raise output.fail("--address and --actors go with --executor ray", exit_code=output.EXIT_BAD_INPUT)
     settings = settings_of(ctx)
     with output.reporting_errors():
         if not is_current(settings.database_url):
             raise output.fail("the database is not migrated: run `mutoscope db upgrade` first")
         state = build_runtime(settings)
-    threads = Background()
-    threads.start_workers(
-        state.queue,
-        state.blobs,
-        count=count,
-        heartbeat_s=settings.jobs.heartbeat_s,
-        poll_s=settings.jobs.poll_s,
-    )
+    on_progress = progress_publisher(state.progress)
     stop = threading.Event()
+    if executor is Executor.ray:
+        from mutoscope.jobs.ray_executor import RayExecutor
+
+        with output.reporting_errors():
+            fleet = RayExecutor(
+                state.queue,
+                settings,
+                address=address,
+                actors=actors,
+                heartbeat_s=settings.jobs.heartbeat_s,
+                poll_s=settings.jobs.poll_s,
+                on_progress=on_progress,
+            )
+            fleet.start()
+        _stop_on_signals(stop)  # after Ray's start-up, which installs handlers of its own
+        output.emit_text(
+            f"mutoscope worker feeding {len(fleet.actor_names)} Ray {fleet.device} actor(s); "
+            "Ctrl-C stops after the current jobs"
+        )
+        stop.wait()
+        fleet.stop()
+    else:
+        threads = Background()
+        threads.start_workers(
+            state.queue,
+            state.blobs,
+            count=count,
+            heartbeat_s=settings.jobs.heartbeat_s,
+            poll_s=settings.jobs.poll_s,
+            on_progress=on_progress,
+            stages_factory=provenance_stages(Provenance.from_settings(settings)),
+        )
+        _stop_on_signals(stop)
+        output.emit_text(f"mutoscope worker running {count} worker(s); Ctrl-C stops after the current jobs")
+        stop.wait()
+        threads.stop()
+    state.progress.close()
+    state.db.dispose()
+
+
+def _stop_on_signals(stop: threading.Event) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    output.emit_text(f"mutoscope worker running {count} worker(s); Ctrl-C stops after the current jobs")
-    stop.wait()
-    threads.stop()
-    state.db.dispose()
 
 
 @db_app.command("upgrade")

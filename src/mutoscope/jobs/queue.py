@@ -326,11 +326,12 @@ class JobQueue:
 
     # -- managing --------------------------------------------------------------------------------------------
 
-    def cancel(self, job_id: str) -> JobState:
+    def cancel(self, job_id: str, *, code: str | None = None, message: str | None = None) -> JobState:
         """Cancel a job and return its state afterwards.
 
         queued → cancelled at once; in_progress → stays in_progress with `cancel_requested` set until its
         worker acknowledges (or at once, if its lease has already expired); terminal states are unchanged.
+        `code` and `message` record why, when the system (not the owner) cancels it.
         """
         now = self.clock()
         with self.db.write_session() as session:
@@ -338,6 +339,8 @@ class JobQueue:
             if job is None:
                 raise NotFoundError(f"No job {job_id!r}.", param="job_id")
             state = JobState(job.state)
+            if code is not None and state not in TERMINAL:
+                job.error_code, job.error_message = code, message
             lease_dead = job.lease_expires_at is None or job.lease_expires_at < now
             if state is JobState.queued or (state is JobState.in_progress and lease_dead):
                 job.cancel_requested = True

@@ -9,6 +9,7 @@ attempt whose lease was taken over can never overwrite the winner's files; its o
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import tempfile
@@ -36,8 +37,11 @@ from mutoscope.engine.request import (
     VoiceProfile,
 )
 from mutoscope.engine.stages import Stages
+from mutoscope.jobs.characters import PermissionCheck, PermissionGuard, with_character_rules
 from mutoscope.jobs.queue import ClaimedJob
 from mutoscope.jobs.worker import JobContext
+from mutoscope.provenance.stages import MarkedVideo, Provenance, stage_reports
+from mutoscope.safety.screens import output_screens
 from mutoscope.storage import BlobStore
 
 logger = logging.getLogger(__name__)
@@ -95,6 +99,10 @@ class VideoJob(BaseModel):
     characters: list[CharacterPayload] = Field(default_factory=list)
     options: dict[str, Any] = Field(default_factory=dict)
     blob_prefix: str
+    # Provenance: the payload of the invisible marks and the C2PA manifest name the video; the visible mark
+    # shows its creator's handle.
+    video_id: str | None = None
+    creator_handle: str | None = None
 
 
 class VideoJobs:
@@ -105,13 +113,15 @@ class VideoJobs:
         blobs: BlobStore,
         *,
         registry: BackendRegistry | None = None,
-        stages_factory: Callable[[], Stages] = Stages,
+        stages_factory: Callable[[VideoJob], Stages] | None = None,
         device: str = "cpu",
         scratch_dir: Path | None = None,
+        permission_check: PermissionCheck | None = None,
     ) -> None:
         self._blobs = blobs
+        self._permission_check = permission_check  # re-asks whether the job's characters may still be used
         self._registry = registry or discover()
-        self._stages_factory = stages_factory
+        self._stages_factory = stages_factory or _no_stages
         self._device = device
         self._scratch_dir = scratch_dir
         self._backends: dict[str, Backend] = {}
@@ -121,6 +131,11 @@ class VideoJobs:
         spec = VideoJob.model_validate(job.payload)
         request = self._request(spec)
         prefix = f"{spec.blob_prefix}/a{job.attempt}"
+        stages = with_safety_screens(self._stages_factory(spec))
+        guard = PermissionGuard(self._permission_check if spec.characters else None, job.id)
+        if spec.characters:
+            stages = with_character_rules(stages)
+            guard.now()
         with tempfile.TemporaryDirectory(prefix="mutoscope-job-", dir=self._scratch_dir) as scratch:
             output = Path(scratch) / "video.mp4"
             result = generate(
@@ -128,12 +143,13 @@ class VideoJobs:
                 backend=spec.backend,
                 registry=self._registry,
                 instance=self._backend(spec.backend),
-                stages=self._stages_factory(),
+                stages=stages,
                 output=output,
                 device=self._device,
                 on_progress=lambda stage, done, total: ctx.report_progress(_percent(stage, done, total)),
-                is_cancelled=ctx.is_cancelled,
+                is_cancelled=lambda: ctx.is_cancelled() or guard.poll(),
             )
+            guard.now()  # a character revoked while this ran: nothing is stored
             stored = self._store(prefix, output, result.clip.metadata)
         ctx.report_progress(100)
         return {
@@ -142,6 +158,8 @@ class VideoJobs:
             "duration_s": result.clip.duration_s,
             "backend": result.backend,
             "timings_s": {k: round(v, 3) for k, v in result.timings_s.items()},
+            "provenance": stage_reports(stages),
+            "moderation": [verdict.as_dict() for verdict in result.verdicts],
         }
 
     def discard(self, job: ClaimedJob, result: dict[str, Any]) -> None:
@@ -237,6 +255,27 @@ class VideoJobs:
         self._blobs.put_bytes(keys["metadata"], json.dumps(_metadata_json(metadata)).encode())
         size_bytes = self._blobs.put_file(keys["video"], video)
         return {"blobs": keys, "size_bytes": size_bytes}
+
+
+def with_safety_screens(stages: Stages) -> Stages:
+    """`stages` with the safety output screens (scene plan, dialogue, frames) first: whichever factory built
+    them, no video skips these. Prompts are screened by the server before a job exists, with the caller's
+    context (teen account, admins' rule additions)."""
+    return dataclasses.replace(stages, output_screens=(*output_screens(), *stages.output_screens))
+
+
+def _no_stages(spec: VideoJob) -> Stages:
+    del spec
+    return Stages()
+
+
+def provenance_stages(provenance: Provenance) -> Callable[[VideoJob], Stages]:
+    """The stages factory every production `VideoJobs` uses: marks, fingerprints and C2PA for each video."""
+
+    def stages(spec: VideoJob) -> Stages:
+        return provenance.stages(MarkedVideo(video_id=spec.video_id, creator_handle=spec.creator_handle))
+
+    return stages
 
 
 def _percent(stage: str, done: int, total: int) -> int:

@@ -17,7 +17,9 @@ from mutoscope import __version__
 from mutoscope.db import open_database
 from mutoscope.engine.registry import discover
 from mutoscope.jobs.queue import JobQueue
+from mutoscope.jobs.video import provenance_stages
 from mutoscope.server.accounts.bootstrap import ensure_bootstrap_admin
+from mutoscope.server.accounts.keys import router as keys_router
 from mutoscope.server.accounts.router import router as accounts_router
 from mutoscope.server.background import Background
 from mutoscope.server.characters.router import router as characters_router
@@ -29,12 +31,16 @@ from mutoscope.server.generations.router import router as videos_router
 from mutoscope.server.health import router as health_router
 from mutoscope.server.idempotency import IdempotencyMiddleware
 from mutoscope.server.messages.router import router as messages_router
+from mutoscope.server.moderation.router import router as moderation_router
 from mutoscope.server.notifications.router import router as notifications_router
 from mutoscope.server.posts.router import router as posts_router
 from mutoscope.server.progress import progress_publisher
 from mutoscope.server.progress.router import router as progress_router
+from mutoscope.server.provenance.router import deployment_provenance
+from mutoscope.server.provenance.router import router as provenance_router
 from mutoscope.server.runtime import Runtime
 from mutoscope.server.social.router import router as profiles_router
+from mutoscope.server.web import install_web
 from mutoscope.server.webhooks.router import router as webhooks_router
 from mutoscope.settings import Settings
 from mutoscope.storage import open_blob_store
@@ -75,6 +81,7 @@ def create_app(settings: Settings, *, background: bool = True, workers: int | No
                     heartbeat_s=settings.jobs.heartbeat_s,
                     poll_s=settings.jobs.poll_s,
                     on_progress=progress_publisher(state.progress),
+                    stages_factory=provenance_stages(deployment_provenance(app)),
                 )
             threads.start_webhooks(state.db)
         try:
@@ -94,15 +101,19 @@ def create_app(settings: Settings, *, background: bool = True, workers: int | No
     install_error_handlers(app)
     app.add_middleware(IdempotencyMiddleware, db_provider=lambda: state.db)
     app.include_router(health_router)
+    install_web(app)  # pages first: the share permalink /p/{id} serves browsers the post page
     app.include_router(characters_router)
     app.include_router(videos_router)
     app.include_router(progress_router)
     app.include_router(webhooks_router)
     app.include_router(accounts_router)
+    app.include_router(keys_router)
     app.include_router(profiles_router)
     app.include_router(posts_router)
     app.include_router(notifications_router)
     app.include_router(messages_router)
+    app.include_router(moderation_router)
     app.include_router(exports_router)
     app.include_router(feed_router)
+    app.include_router(provenance_router)
     return app

@@ -12,9 +12,11 @@ from collections.abc import Callable
 from functools import partial
 
 from mutoscope.db import Database
+from mutoscope.engine.stages import Stages
 from mutoscope.jobs.queue import JobQueue
-from mutoscope.jobs.video import KIND, VideoJobs
+from mutoscope.jobs.video import KIND, VideoJob, VideoJobs
 from mutoscope.jobs.worker import ProgressListener, Worker
+from mutoscope.server.characters.uses import permission_check
 from mutoscope.server.generations.events import record_finished_videos
 from mutoscope.server.webhooks.service import WebhookDispatcher
 from mutoscope.storage import BlobStore
@@ -39,8 +41,9 @@ class Background:
         heartbeat_s: float,
         poll_s: float,
         on_progress: ProgressListener | None = None,
+        stages_factory: Callable[[VideoJob], Stages] | None = None,
     ) -> None:
-        videos = VideoJobs(blobs)
+        videos = VideoJobs(blobs, stages_factory=stages_factory, permission_check=permission_check(queue.db))
         self._closers.append(videos.close)
         for index in range(count):
             worker = Worker(
@@ -55,6 +58,7 @@ class Background:
 
     def start_webhooks(self, db: Database, *, poll_s: float = 0.5) -> None:
         dispatcher = WebhookDispatcher(db)
+        self._closers.append(dispatcher.close)
 
         def loop() -> None:
             while not self._stop.is_set():

@@ -26,13 +26,16 @@ from typing import IO, Any, Literal
 
 import anyio
 from sqlalchemy import Index, Integer, LargeBinary, String, UniqueConstraint, delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mutoscope.db import Base, Database, JsonDocument, UtcDateTime, utcnow
-from mutoscope.server.errors import error_response
+from mutoscope.db import Base, Database, JsonDocument, UtcDateTime, translate_operational_errors, utcnow
+from mutoscope.errors import ServiceUnavailableError
+from mutoscope.server.accounts.sessions import COOKIE_NAME as SESSION_COOKIE
+from mutoscope.server.errors import error_response, response_for
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +97,7 @@ class _Captured:
     body: bytearray = field(default_factory=bytearray)
     too_large: bool = False
     complete: bool = False
+    settled: bool = False  # the record was stored or released
 
 
 class IdempotencyMiddleware:
@@ -134,13 +138,18 @@ class IdempotencyMiddleware:
             if not await _spool_body(receive, spool):
                 return  # the client went away before sending its whole body
             request = _Request(
-                scope=hashlib.sha256((_header(scope, "authorization") or "").encode("latin-1")).hexdigest(),
+                scope=_caller_digest(scope),
                 key=key,
                 method=scope["method"],
                 path=scope["path"],
                 body_sha256=_body_digest(spool, _multipart_boundary(scope)),
             )
-            verdict = await run_in_threadpool(self._begin, request)
+            try:
+                verdict = await run_in_threadpool(self._begin, request)
+            except ServiceUnavailableError as exc:
+                # Outside the app's exception handlers: answer the 503 here, not a bare 500.
+                await response_for(None, exc)(scope, receive, send)
+                return
             if verdict.action == "proceed" and verdict.record_id is not None:
                 await self._run(scope, _replaying(spool, receive), send, verdict.record_id)
                 return
@@ -167,20 +176,33 @@ class IdempotencyMiddleware:
                     captured.body += chunk
                 if not message.get("more_body", False):
                     captured.complete = True
+                    # Stored before the client sees the end of the response: a client that retries the moment
+                    # it has the answer must find it replayable, not "in progress".
+                    await self._settle(record_id, captured)
             await send(message)
 
         try:
             await self.app(scope, receive, capture)
         finally:
-            # Shielded: a cancelled request (client gone) must still settle its record, or the key stays "in
-            # progress" until it expires.
-            with anyio.CancelScope(shield=True):
+            if not captured.settled:
+                await self._settle(record_id, captured)
+
+    async def _settle(self, record_id: int, captured: _Captured) -> None:
+        captured.settled = True
+        # Shielded: a cancelled request (client gone) must still settle its record, or the key stays "in
+        # progress" until it expires.
+        with anyio.CancelScope(shield=True):
+            try:
                 await run_in_threadpool(self._finish, record_id, captured)
+            except SQLAlchemyError:
+                # The answer still goes out; the key stays "in progress" until it expires, which refuses a retry
+                # rather than risking a second side effect.
+                logger.exception("could not settle idempotency record %d", record_id)
 
     def _finish(self, record_id: int, captured: _Captured) -> None:
         status = captured.status_code
         storable = captured.complete and not captured.too_large and status is not None and _is_final(status)
-        with self._db_provider().session() as session:
+        with self._db_provider().write_session() as session:  # reads, then writes: take the lock first
             if not storable:
                 if captured.too_large:
                     logger.warning("idempotent response over %d bytes not stored", MAX_STORED_BODY_BYTES)
@@ -196,12 +218,13 @@ class IdempotencyMiddleware:
     # -- deciding -------------------------------------------------------------------------------------------
 
     def _begin(self, request: _Request) -> _Verdict:
-        try:
-            return self._begin_once(request)
-        except IntegrityError:
-            # PostgreSQL: a concurrent first request inserted the same (scope, key) after our lookup; its row is
-            # committed now, so looking again finds it.
-            return self._begin_once(request)
+        with translate_operational_errors():
+            try:
+                return self._begin_once(request)
+            except IntegrityError:
+                # PostgreSQL: a concurrent first request inserted the same (scope, key) after our lookup; its row
+                # is committed now, so looking again finds it.
+                return self._begin_once(request)
 
     def _begin_once(self, request: _Request) -> _Verdict:
         now = self._clock()
@@ -288,6 +311,16 @@ def _applies(scope: Scope) -> bool:
         and scope.get("method") == "POST"
         and (path == "/v1" or path.startswith("/v1/"))
     )
+
+
+def _caller_digest(scope: Scope) -> str:
+    """Whose retries these are: the Authorization header, or for browsers the session cookie, hashed (without
+    the cookie every signed-in browser would share one scope and could replay each other's responses)."""
+    credential = _header(scope, "authorization")
+    if credential is None:
+        session = cookie_parser(_header(scope, "cookie") or "").get(SESSION_COOKIE)
+        credential = f"cookie:{session}" if session else ""
+    return hashlib.sha256(credential.encode("latin-1", errors="replace")).hexdigest()
 
 
 def _header(scope: Scope, name: str) -> str | None:

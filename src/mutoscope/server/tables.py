@@ -12,13 +12,27 @@ from mutoscope.server.accounts.models import (
     User,
     WaitlistEntry,
 )
-from mutoscope.server.characters.models import Character
+from mutoscope.server.characters.models import (
+    Character,
+    CharacterApproval,
+    CharacterUse,
+    LivenessChallenge,
+    LivenessDecision,
+)
 from mutoscope.server.feed.models import PostEmbedding, ViewEvent
 from mutoscope.server.generations.models import Video
 from mutoscope.server.idempotency import IdempotencyRecord
 from mutoscope.server.messages.models import Conversation, Message
+from mutoscope.server.moderation.models import (
+    Appeal,
+    AuditEntry,
+    ModerationDecision,
+    ModerationRule,
+    Takedown,
+)
 from mutoscope.server.notifications.models import Notification
 from mutoscope.server.posts.models import Comment, Like, Post, Report
+from mutoscope.server.provenance.models import VideoFingerprint, VideoProvenance
 from mutoscope.server.social.models import Block, Follow
 from mutoscope.server.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -26,8 +40,12 @@ metadata = Base.metadata
 
 __all__ = [
     "ApiKey",
+    "Appeal",
+    "AuditEntry",
     "Block",
     "Character",
+    "CharacterApproval",
+    "CharacterUse",
     "Comment",
     "Conversation",
     "Follow",
@@ -35,15 +53,22 @@ __all__ = [
     "InviteCode",
     "Job",
     "Like",
-    "Message",
-    "Notification",
+    "LivenessChallenge",
+    "LivenessDecision",
     "LoginSession",
+    "Message",
+    "ModerationDecision",
+    "ModerationRule",
+    "Notification",
     "Post",
     "PostEmbedding",
     "Report",
     "SiteSetting",
+    "Takedown",
     "User",
     "Video",
+    "VideoFingerprint",
+    "VideoProvenance",
     "ViewEvent",
     "WaitlistEntry",
     "WebhookAttempt",

@@ -1,1 +1,2 @@
-"""Accounts: users, API keys and how a request proves who it is."""
+"""Accounts: users and how they get in (API keys, browser sessions, sign-up with invites or the waitlist), and
+how they leave (account deletion)."""

@@ -39,10 +39,11 @@ class SignedIn:
 
 def sign_in(rt: Runtime, body: LoginBody, *, client: str, previous_token: str | None) -> SignedIn:
     login = _login_name(body)
-    enforce(rt.login_limiter, f"login:{login}:{client}")
-    hashing = hashing_for(rt.settings.accounts)
     with rt.db.session() as session:
         user = session.scalar(select(User).where(or_(User.handle == login, User.email == login)))
+    # Charged to the account, not to the name typed, so alternating handle and email buys no extra guesses.
+    enforce(rt.login_limiter, f"login:{user.id if user is not None else login}:{client}")
+    hashing = hashing_for(rt.settings.accounts)
     if not hashing.verify(user.password_hash if user is not None else None, body.password) or user is None:
         raise AuthenticationError("Incorrect handle, email or password.", code="invalid_credentials")
     rehashed = hashing.hash(body.password) if hashing.needs_rehash(user.password_hash or "") else None

@@ -77,6 +77,7 @@ def embed_missing(
             select(Post.id, Post.caption, Video.prompt)
             .join(Video, Video.id == Post.video_id)
             .where(Post.id.in_(list(post_ids)), ~exists().where(PostEmbedding.post_id == Post.id))
+            .order_by(Post.created_at.desc())  # the newest first: they are the likeliest to be shown
             .limit(limit)
         ).all()
     if not rows:

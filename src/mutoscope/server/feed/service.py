@@ -36,7 +36,16 @@ from mutoscope.server.feed.cursor import (
 )
 from mutoscope.server.feed.embeddings import EmbedderFactory, embed_missing
 from mutoscope.server.feed.models import ViewEvent
-from mutoscope.server.feed.ranking import Candidate, Relation, Steering, Viewer, combine, rank, visible
+from mutoscope.server.feed.ranking import (
+    Candidate,
+    Relation,
+    Steering,
+    Viewer,
+    combine,
+    rank,
+    visible,
+    with_similarity,
+)
 from mutoscope.server.feed.schemas import (
     MAX_PAGE,
     Card,
@@ -65,8 +74,7 @@ from mutoscope.server.posts.views import Links, user_ref
 from mutoscope.server.posts.visibility import visible_post
 from mutoscope.server.runtime import Runtime
 from mutoscope.server.social.models import Follow
-from mutoscope.server.social.service import blocked_ids_either_way, followee_ids, mutual_ids
-from mutoscope.text import EMBEDDING_MODEL, shared_embedder
+from mutoscope.text import EMBEDDING_MODEL, cosine_similarities, shared_embedder
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +117,7 @@ class FeedService:
             if query is not None and steering is not None and steering.topic:
                 found = self._with_similarity(session, found, viewer, query)
             ranked = rank(found, viewer, now=now, limit=budget, steering=steering)
+            eligible = sum(1 for candidate in found if visible(candidate, viewer))
             posts = self._feed_posts(session, [item.candidate.post_id for item in ranked])
         items: list[FeedItem] = [
             PostItem(post=posts[item.candidate.post_id], why=list(item.why), score=round(item.score, 4))
@@ -116,7 +125,7 @@ class FeedService:
             if item.candidate.post_id in posts
         ]
         ids = [item.candidate.post_id for item in ranked]
-        more = len(ranked) >= budget
+        more = len(ranked) >= budget and eligible > len(ranked)
         next_cursor = encode_for_you(state.after(ids, now)) if more else None
         return self._page(
             "for_you", steering, items, next_cursor=next_cursor, gate=gate, passive=passive, left=left
@@ -154,19 +163,13 @@ class FeedService:
         query: npt.NDArray[np.float32] | None,
         state: ForYouCursor,
     ) -> tuple[list[Candidate], Viewer]:
-        followees = followee_ids(session, user_id)
-        mutuals = mutual_ids(session, user_id)
-        blocked = blocked_ids_either_way(session, user_id)
-        interacted = sources.interacted_author_ids(session, user_id) - followees - blocked
-        authors = {author: Relation.INTERACTED for author in interacted}
-        authors.update({author: Relation.FOLLOWING for author in followees - blocked})
-        authors.update({author: Relation.MUTUAL for author in mutuals - blocked})
+        graph = sources.viewer_graph(session, user_id)
+        authors = graph.relations()
+        blocked = graph.blocked
         key = self._rt.db.url
         found = [
-            *sources.social(session, authors=authors, blocked=blocked, now=now),
-            *sources.remixes_of_yours(session, user_id=user_id, blocked=blocked),
+            *sources.personal(session, user_id=user_id, authors=authors, blocked=blocked, now=now),
             *_POPULAR.get(key, session, now=now, ttl_s=self._rules.popular_cache_s),
-            *sources.fresh(session, blocked=blocked),
         ]
         if query is not None:
             nearest = _TOPICS.nearest(
@@ -176,16 +179,20 @@ class FeedService:
             found += sources.by_ids(session, [i for i in nearest if i not in known], blocked=blocked)
         merged = [_with_relation(candidate, authors) for candidate in combine(found)]
         ids = [candidate.post_id for candidate in merged]
-        served = state.served_tags()
-        seen = sources.seen_post_ids(session, user_id, ids) | {i for i in ids if post_tag(i) in served}
-        return merged, Viewer(user_id, frozenset(blocked), frozenset(seen))
+        seen = sources.seen_post_ids(session, user_id, ids)
+        if state.served:
+            served = state.served_tags()
+            seen |= {post_id for post_id in ids if post_tag(post_id) in served}
+        return merged, Viewer(user_id, blocked, frozenset(seen))
 
     def _with_similarity(
         self, session: Session, found: Sequence[Candidate], viewer: Viewer, query: npt.NDArray[np.float32]
     ) -> list[Candidate]:
         """The candidates with their cosine to the steer text (embedding a few that have none yet)."""
         shown = [candidate.post_id for candidate in found if visible(candidate, viewer)]
-        vectors = sources.embeddings_of(session, shown, model=EMBEDDING_MODEL)
+        vectors = _TOPICS.vectors_of(self._rt.db.url, shown)
+        unknown = [post_id for post_id in shown if post_id not in vectors]
+        vectors.update(sources.embeddings_of(session, unknown, model=EMBEDDING_MODEL))
         missing = [post_id for post_id in shown if post_id not in vectors]
         if missing:
             vectors.update(
@@ -193,9 +200,14 @@ class FeedService:
                     self._rt.db, missing, limit=self._rules.lazy_embed_limit, embedder=self._embedder
                 )
             )
+        known = [candidate for candidate in found if candidate.post_id in vectors]
+        if not known:
+            return list(found)
+        similarities = cosine_similarities(query, np.stack([vectors[c.post_id] for c in known]))
+        scored = {c.post_id: float(value) for c, value in zip(known, similarities, strict=True)}
         return [
-            dataclasses.replace(candidate, similarity=float(vectors[candidate.post_id] @ query))
-            if candidate.post_id in vectors
+            with_similarity(candidate, scored[candidate.post_id])
+            if candidate.post_id in scored
             else candidate
             for candidate in found
         ]
@@ -217,8 +229,8 @@ class FeedService:
             budget = limit if left is None else min(limit, left)
             if budget <= 0:
                 return self._closed_page("following", None, gate, passive)
-            mutuals = mutual_ids(session, me)
-            blocked = blocked_ids_either_way(session, me)
+            graph = sources.viewer_graph(session, me)
+            mutuals, blocked = graph.mutuals, graph.blocked
             query = (
                 select(Post, User)
                 .join(User, User.id == Post.author_id)
@@ -230,7 +242,7 @@ class FeedService:
                 .limit(budget + 1)
             )
             if blocked:
-                query = query.where(Post.author_id.not_in(list(blocked)))
+                query = query.where(~sources.among(session, Post.author_id, blocked))
             if state is not None:
                 query = query.where(
                     or_(
@@ -396,11 +408,12 @@ class FeedService:
 
 
 def passive_views(session: Session, user_id: str) -> int:
-    """Views since the user last made a video (every generation counts as making something)."""
-    last_made = session.scalar(select(func.max(Video.created_at)).where(Video.owner_id == user_id))
-    views = select(ViewEvent.id).where(ViewEvent.user_id == user_id)
-    if last_made is not None:
-        views = views.where(ViewEvent.created_at > last_made)
+    """Views since the user last made a video (every generation counts as making something), in one query."""
+    last_made = select(func.max(Video.created_at)).where(Video.owner_id == user_id).scalar_subquery()
+    views = select(ViewEvent.id).where(
+        ViewEvent.user_id == user_id,
+        or_(last_made.is_(None), ViewEvent.created_at > last_made),
+    )
     counted = select(func.count()).select_from(views.limit(PASSIVE_COUNT_CAP).subquery())
     return int(session.scalar(counted) or 0)
 

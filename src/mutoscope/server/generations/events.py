@@ -16,6 +16,7 @@ from mutoscope.jobs.models import Job
 from mutoscope.jobs.states import JobState
 from mutoscope.server.generations.models import Video
 from mutoscope.server.notifications.service import GENERATION_FINISHED, notify
+from mutoscope.server.provenance.index import index_video
 from mutoscope.server.webhooks.service import record_event
 
 _BATCH = 100
@@ -38,6 +39,8 @@ def record_finished_videos(db: Database) -> int:
         for video, state in rows:
             event = "video.completed" if state == JobState.completed else "video.failed"
             record_event(session, user_id=video.owner_id, event_type=event, data={"id": video.id})
+            if state == JobState.completed:
+                index_video(session, video.id)  # fingerprints and payload, for provenance checks
             if state != JobState.cancelled:  # the owner cancelled it themselves: nothing to tell them
                 notify(
                     session,

@@ -17,7 +17,10 @@ SECONDS = ("4", "8", "12", "16", "20")
 SIZES = ("720x1280", "1280x720", "1024x1792", "1792x1024", "1080x1920", "1920x1080")
 DEFAULT_SECONDS = "4"
 DEFAULT_SIZE = "720x1280"
-MAX_CHARACTERS = 2
+MAX_CHARACTERS = 4  # the characters issue: up to 4 in one generation
+MAX_SHOTS = 12
+MIN_SHOT_S = 0.5
+MAX_SHOT_S = 20.0
 
 
 def _choices(values: Collection[str]) -> str:
@@ -128,6 +131,77 @@ def character_ids_param(body: Mapping[str, Any]) -> tuple[str, ...]:
     if len(set(ids)) != len(ids):
         raise InvalidRequestError("a character is listed twice", param="characters")
     return tuple(ids)
+
+
+def style_param(body: Mapping[str, Any]) -> str | None:
+    """mutoscope extension: `style` (None: the backend chooses); the backend's capabilities say which exist."""
+    value = body.get("style")
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise InvalidRequestError(
+            f"Invalid type for 'style': expected a string, but got {_type_name(value)} instead.",
+            param="style",
+            code="invalid_type",
+        )
+    return value
+
+
+def shots_param(body: Mapping[str, Any]) -> tuple[tuple[str, float], ...]:
+    """mutoscope extension: a storyboard, `shots: [{"prompt": "...", "seconds": 3}, ...]` (a JSON string in
+    multipart bodies). Each shot lasts whole or half seconds; the video lasts their sum. Empty when absent."""
+    value = body.get("shots")
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError as exc:
+            raise InvalidRequestError(
+                "'shots' is not valid JSON.", param="shots", code="invalid_type"
+            ) from exc
+    if not isinstance(value, list) or not value:
+        raise InvalidRequestError(
+            'Invalid \'shots\': expected a non-empty list of {"prompt": ..., "seconds": ...} objects.',
+            param="shots",
+            code="invalid_type",
+        )
+    if len(value) > MAX_SHOTS:
+        raise InvalidRequestError(f"A storyboard has at most {MAX_SHOTS} shots.", param="shots")
+    return tuple(_shot(index, item) for index, item in enumerate(value, start=1))
+
+
+def shots_seconds(shots: tuple[tuple[str, float], ...]) -> str:
+    """The `seconds` string of a storyboard: the sum of its shots (exact: each is whole or half seconds)."""
+    halves = sum(round(seconds * 2) for _, seconds in shots)
+    return f"{halves / 2:g}"
+
+
+def _shot(index: int, item: Any) -> tuple[str, float]:
+    if not isinstance(item, dict):
+        raise InvalidRequestError(
+            f"shot {index} must be an object with 'prompt' and 'seconds'.", param="shots"
+        )
+    unknown = sorted(set(item) - {"prompt", "seconds"})
+    if unknown:
+        raise InvalidRequestError(f"shot {index} has an unknown field '{unknown[0]}'.", param="shots")
+    prompt = item.get("prompt")
+    if not isinstance(prompt, str) or not prompt.strip():
+        raise InvalidRequestError(f"shot {index} needs a non-empty 'prompt'.", param="shots")
+    raw = item.get("seconds")
+    try:
+        seconds = float(raw) if isinstance(raw, (int, float, str)) and not isinstance(raw, bool) else None
+    except ValueError:
+        seconds = None
+    if seconds is None or not MIN_SHOT_S <= seconds <= MAX_SHOT_S:
+        raise InvalidRequestError(
+            f"shot {index} needs 'seconds' between {MIN_SHOT_S:g} and {MAX_SHOT_S:g}.", param="shots"
+        )
+    if seconds * 2 != round(seconds * 2):
+        raise InvalidRequestError(
+            f"shot {index} lasts {seconds:g} s; shots last whole or half seconds.", param="shots"
+        )
+    return prompt.strip(), seconds
 
 
 def video_reference(body: Mapping[str, Any]) -> str | None:

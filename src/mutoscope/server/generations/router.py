@@ -94,7 +94,11 @@ def cancel_video(video_id: str, response: Response, caller: Caller, state: State
     return _polled(response, state, VideoService(state).cancel(caller, video_id))
 
 
-@router.get("/{video_id}/content", response_model=None)
+@router.get(
+    "/{video_id}/content",
+    response_model=None,
+    responses={302: {"description": "Redirect to a presigned storage URL (`storage.redirect_downloads`)."}},
+)
 def download_content(
     video_id: str, caller: Caller, state: State, variant: str = "video"
 ) -> FileResponse | StreamingResponse | RedirectResponse:

@@ -17,19 +17,22 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from mutoscope.engine.media import read_image, read_video
-from mutoscope.engine.request import GenerationRequest, Mode
-from mutoscope.errors import InvalidRequestError, NotFoundError, PermissionDeniedError
+from mutoscope.engine.request import GenerationRequest, Mode, Shot
+from mutoscope.errors import InvalidRequestError, NotFoundError
 from mutoscope.ids import new_id
 from mutoscope.jobs.models import Job
 from mutoscope.jobs.states import JobState
 from mutoscope.jobs.video import KIND, CharacterPayload, VideoJob, VoicePayload
 from mutoscope.server.accounts.auth import Principal
+from mutoscope.server.characters.casting import check_preferences, resolve_characters
 from mutoscope.server.characters.models import Character
+from mutoscope.server.characters.uses import record_uses
 from mutoscope.server.forms import Upload
 from mutoscope.server.generations import params
 from mutoscope.server.generations.models import Video
 from mutoscope.server.generations.schemas import VideoDeleted, VideoError, VideoList, VideoObject
 from mutoscope.server.generations.sources import image_reference
+from mutoscope.server.moderation.screening import PromptGate, record_prompt_decision
 from mutoscope.server.posts.counters import remove_posts_of_video
 from mutoscope.server.runtime import Runtime
 
@@ -60,6 +63,8 @@ class _Draft:
     seed: int
     remixed_from: str | None = None
     source_video_id: str | None = None
+    style: str | None = None
+    shots: tuple[tuple[str, float], ...] = ()  # a storyboard: (prompt, seconds) per shot
     characters: list[Character] = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)  # name under inputs/ → bytes
     parent_blobs: tuple[str | None, str | None] = (None, None)  # (video, metadata) of a stored parent
@@ -72,11 +77,13 @@ class VideoService:
     # -- create, remix, edit, extend ------------------------------------------------------------------------
 
     def create(self, principal: Principal, body: Mapping[str, Any]) -> VideoObject:
-        prompt = params.prompt_param(body)
+        shots = params.shots_param(body)
+        prompt = params.prompt_param(body, required=not shots)  # with shots, the prompt is optional context
         model, backend = self._model(body)
-        seconds = params.seconds_param(body)
+        seconds = _storyboard_seconds(body, shots) if shots else params.seconds_param(body)
         size, width, height = params.size_param(body)
         draft = _Draft(model, backend, "create", prompt, seconds, float(seconds), width, height, _seed())
+        draft.style, draft.shots = params.style_param(body), shots
         reference = image_reference(body.get("input_reference"), max_bytes=self._max_upload_bytes)
         if reference is not None:
             image = read_image(reference.data, param="input_reference")
@@ -107,7 +114,6 @@ class VideoService:
         with self._rt.db.session() as session:
             if allow_foreign:
                 parent, job = self._completed_any(session, parent_video_id, param="video_id")
-                _check_foreign_characters(session, principal, parent)
             else:
                 parent, job = self._completed(session, principal, parent_video_id, param="video_id")
             width, height = _size(parent.size)
@@ -125,7 +131,7 @@ class VideoService:
                 source_video_id=parent.id,
             )
             draft.parent_blobs = _blobs_of(job)
-            draft.characters = self._characters(session, principal, tuple(parent.character_ids))
+            draft.characters = self._inherited(session, principal, parent)
         return self._submit(principal, draft)
 
     def edit(self, principal: Principal, body: Mapping[str, Any]) -> VideoObject:
@@ -165,7 +171,7 @@ class VideoService:
                     source_video_id=parent.id,
                 )
                 draft.parent_blobs = _blobs_of(job)
-                draft.characters = self._characters(session, principal, tuple(parent.character_ids))
+                draft.characters = self._inherited(session, principal, parent)
         else:
             upload = body.get("video")
             if not isinstance(upload, Upload):
@@ -202,6 +208,9 @@ class VideoService:
 
     def _submit(self, principal: Principal, draft: _Draft) -> VideoObject:
         self._check_capabilities(draft)
+        self._cast(principal, draft)
+        # Safety: before anything is stored or queued; a block raises here (recorded, no job, no blob).
+        screened = PromptGate(self._rt).screen(principal, draft.prompt, draft.characters)
         video_id = new_id("video")
         prefix = f"videos/{video_id}"
         stored = [f"{prefix}/inputs/{name}" for name in draft.uploads]
@@ -228,10 +237,15 @@ class VideoService:
                 self._rt.queue.enqueue(
                     session,
                     kind=KIND,
-                    payload=self._payload(draft, prefix, stored).model_dump(mode="json"),
+                    payload=self._payload(draft, prefix, stored)
+                    .model_copy(update={"video_id": video_id, "creator_handle": principal.handle})
+                    .model_dump(mode="json"),
                     owner_id=principal.user_id,
                     job_id=video_id,
                 )
+                session.flush()
+                record_uses(session, video_id, principal.user_id, draft.characters)
+                record_prompt_decision(session, screened, video_id=video_id)
                 session.flush()
                 view = _view(video, session.get(Job, video_id))
         except BaseException:
@@ -254,6 +268,8 @@ class VideoService:
             duration_s=draft.duration_s,
             fps=FPS,
             seed=draft.seed,
+            style=draft.style,
+            shots=list(draft.shots),
             mode=draft.mode,
             parent_video_blob=parent_video,
             parent_metadata_blob=parent_metadata,
@@ -273,6 +289,8 @@ class VideoService:
             duration_s=draft.duration_s,
             fps=FPS,
             seed=draft.seed,
+            style=draft.style,
+            shots=tuple(Shot(text, seconds) for text, seconds in draft.shots),
         )
         try:
             spec.capabilities.check(probe)
@@ -374,13 +392,20 @@ class VideoService:
         return _require_completed(video, session.get(Job, video_id), video_id, param=param)
 
     def _characters(self, session: Session, principal: Principal, ids: tuple[str, ...]) -> list[Character]:
-        found = []
-        for ident in ids:
-            character = session.get(Character, ident)
-            if character is None or character.owner_id != principal.user_id:
-                raise NotFoundError(f"No character found with id '{ident}'.", param="characters")
-            found.append(character)
-        return found
+        return resolve_characters(session, principal.user_id, explicit=ids)
+
+    def _inherited(self, session: Session, principal: Principal, parent: Video) -> list[Character]:
+        """A remix, extension or edit keeps its parent's characters, if the caller may use every one."""
+        return resolve_characters(session, principal.user_id, inherited=tuple(parent.character_ids))
+
+    def _cast(self, principal: Principal, draft: _Draft) -> None:
+        """Add the characters the prompts name, check them all, and check their owners' prohibitions."""
+        prompts = [draft.prompt, *(text for text, _ in draft.shots)]
+        with self._rt.db.session() as session:
+            draft.characters = resolve_characters(
+                session, principal.user_id, explicit=[c.id for c in draft.characters], prompts=prompts
+            )
+        check_preferences(draft.characters, prompts)
 
     def _check_extension_count(self, session: Session, parent: Video) -> None:
         count, current = 0, parent
@@ -418,20 +443,6 @@ def _require_completed(video: Video, job: Job | None, video_id: str, *, param: s
     return video, job
 
 
-def _check_foreign_characters(session: Session, principal: Principal, parent: Video) -> None:
-    """Someone else's likeness never travels into a remix by a person its owner has not allowed."""
-    for ident in parent.character_ids:
-        character = session.get(Character, ident)
-        if character is None or character.owner_id != principal.user_id:
-            name = character.name if character is not None else ident
-            raise PermissionDeniedError(
-                f"This video features the character '{name}', which you are not allowed to use, so you "
-                "cannot remix it.",
-                param="video_id",
-                code="character_not_allowed",
-            )
-
-
 def _view(video: Video, job: Job | None) -> VideoObject:
     state = job.state if job is not None else JobState.failed
     error = None
@@ -440,7 +451,9 @@ def _view(video: Video, job: Job | None) -> VideoObject:
             code=job.error_code or "internal_error", message=job.error_message or "The job failed."
         )
     elif job is not None and job.state == JobState.cancelled:
-        error = VideoError(code="cancelled", message="The generation was cancelled.")
+        error = VideoError(  # a system cancel (a withdrawn character) records why
+            code=job.error_code or "cancelled", message=job.error_message or "The generation was cancelled."
+        )
     completed = job.finished_at if job is not None and job.state == JobState.completed else None
     return VideoObject(
         id=video.id,
@@ -484,7 +497,27 @@ def _character_payload(character: Character) -> CharacterPayload:
         face_image_blob=character.face_blob,
         voice=VoicePayload(**character.voice) if character.voice else None,
         species=character.species,
+        preferences=[str(rule) for rule in character.preferences],
     )
+
+
+def _storyboard_seconds(body: Mapping[str, Any], shots: tuple[tuple[str, float], ...]) -> str:
+    """A storyboard lasts as long as its shots; a `seconds` sent with it must say the same."""
+    total = params.shots_seconds(shots)
+    sent = body.get("seconds")
+    if sent is not None and (not isinstance(sent, str) or _as_float(sent) != float(total)):
+        raise InvalidRequestError(
+            f"The shots last {total} s in all but 'seconds' is {sent!r}; leave 'seconds' out or make them match.",
+            param="seconds",
+        )
+    return total
+
+
+def _as_float(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def _size(size: str) -> tuple[int, int]:

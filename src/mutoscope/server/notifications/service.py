@@ -29,8 +29,22 @@ INVITE_ACCEPTED: Final = "invite_accepted"
 NEW_FOLLOWER: Final = "new_follower"
 REMIX: Final = "remix"
 CHARACTER_USED: Final = "character_used"
+CHARACTER_VIDEO_DELETED: Final = "character_video_deleted"  # a character's owner deleted your video using it
 GENERATION_FINISHED: Final = "generation_finished"
-KINDS = frozenset({INVITE_ACCEPTED, NEW_FOLLOWER, REMIX, CHARACTER_USED, GENERATION_FINISHED})
+TAKEDOWN: Final = "takedown"  # a moderator took down your post/video/character/comment (subject: the takedown)
+APPEAL_DECIDED: Final = "appeal_decided"  # your appeal was decided (subject: the appeal; data.status)
+KINDS = frozenset(
+    {
+        INVITE_ACCEPTED,
+        NEW_FOLLOWER,
+        REMIX,
+        CHARACTER_USED,
+        CHARACTER_VIDEO_DELETED,
+        GENERATION_FINISHED,
+        TAKEDOWN,
+        APPEAL_DECIDED,
+    }
+)
 MAX_MARK_IDS = 100
 
 

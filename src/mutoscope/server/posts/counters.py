@@ -11,18 +11,19 @@ Deleting rows behind this module's back would leave other posts' counters too hi
 
 from __future__ import annotations
 
-from typing import Any, cast
-
-from sqlalchemy import CursorResult, Executable, delete, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningDelete, ReturningInsert
 
 from mutoscope.db import utcnow
 from mutoscope.server.posts.models import Comment, Like, Post
 
 
-def _rowcount(session: Session, statement: Executable) -> int:
-    return cast("CursorResult[Any]", session.execute(statement)).rowcount
+def _changed(session: Session, statement: ReturningDelete[str] | ReturningInsert[str]) -> bool:
+    """Whether the INSERT/DELETE touched a row. RETURNING, because psycopg reports no rowcount (-1) for an
+    INSERT … ON CONFLICT DO NOTHING."""
+    return session.execute(statement).first() is not None
 
 
 def bump(session: Session, post_id: str, *, likes: int = 0, comments: int = 0, remixes: int = 0) -> None:
@@ -42,7 +43,7 @@ def add_like(session: Session, user_id: str, post_id: str) -> bool:
     """Like `post_id` as `user_id`; False (and nothing changes) when it was already liked."""
     module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     insert = module.insert(Like).values(user_id=user_id, post_id=post_id, created_at=utcnow())
-    added = _rowcount(session, insert.on_conflict_do_nothing()) == 1
+    added = _changed(session, insert.on_conflict_do_nothing().returning(Like.post_id))
     if added:
         bump(session, post_id, likes=1)
     return added
@@ -50,7 +51,9 @@ def add_like(session: Session, user_id: str, post_id: str) -> bool:
 
 def remove_like(session: Session, user_id: str, post_id: str) -> bool:
     """Take back a like; False when there was none."""
-    removed = _rowcount(session, delete(Like).where(Like.user_id == user_id, Like.post_id == post_id)) == 1
+    removed = _changed(
+        session, delete(Like).where(Like.user_id == user_id, Like.post_id == post_id).returning(Like.post_id)
+    )
     if removed:
         bump(session, post_id, likes=-1)
     return removed
@@ -64,7 +67,7 @@ def add_comment(session: Session, comment: Comment) -> None:
 
 def remove_comment(session: Session, comment: Comment) -> bool:
     """Delete a comment; False when another request deleted it first."""
-    removed = _rowcount(session, delete(Comment).where(Comment.id == comment.id)) == 1
+    removed = _changed(session, delete(Comment).where(Comment.id == comment.id).returning(Comment.id))
     if removed:
         bump(session, comment.post_id, comments=-1)
     return removed
@@ -80,7 +83,7 @@ def add_post(session: Session, post: Post) -> None:
 def remove_post(session: Session, post_id: str) -> bool:
     """Delete a post (its likes, comments and views go with it through foreign keys); False if already gone."""
     parent_id = session.scalar(select(Post.remix_of_post_id).where(Post.id == post_id))
-    removed = _rowcount(session, delete(Post).where(Post.id == post_id)) == 1
+    removed = _changed(session, delete(Post).where(Post.id == post_id).returning(Post.id))
     if removed and parent_id is not None:
         bump(session, parent_id, remixes=-1)
     return removed

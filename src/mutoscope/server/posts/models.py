@@ -40,7 +40,11 @@ class Post(Base):
 
 class Like(Base):
     __tablename__ = "likes"
-    __table_args__ = (Index("ix_likes_post", "post_id"),)
+    __table_args__ = (
+        Index("ix_likes_post", "post_id"),
+        # The feed reads a user's most recent likes (people they interact with) without sorting all of them.
+        Index("ix_likes_user_created", "user_id", "created_at"),
+    )
 
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     post_id: Mapped[str] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
@@ -49,7 +53,10 @@ class Like(Base):
 
 class Comment(Base):
     __tablename__ = "comments"
-    __table_args__ = (Index("ix_comments_post_created", "post_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_comments_post_created", "post_id", "created_at"),
+        Index("ix_comments_author_created", "author_id", "created_at"),  # the feed: a user's latest comments
+    )
 
     id: Mapped[str] = mapped_column(String(48), primary_key=True)  # cmt_<hex>
     post_id: Mapped[str] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))

@@ -24,7 +24,7 @@ from mutoscope.server.accounts.service import normalize_handle
 from mutoscope.server.generations.models import Video
 from mutoscope.server.generations.schemas import VideoObject
 from mutoscope.server.generations.service import VideoService
-from mutoscope.server.notifications.service import notify
+from mutoscope.server.notifications.service import REMIX, notify
 from mutoscope.server.posts import counters, lineage, paging
 from mutoscope.server.posts.models import Like, Post
 from mutoscope.server.posts.schemas import (
@@ -110,8 +110,14 @@ class PostService:
                 if remix_of is not None:
                     self._tell_remixed(session, principal, post, remix_of)
                 return self._view(session, principal, post)
-        except IntegrityError as error:  # a concurrent publish of the same video won the unique index
-            raise _already_posted(request.video_id) from error
+        except IntegrityError as error:
+            if not self._is_posted(request.video_id):
+                raise
+            raise _already_posted(request.video_id) from error  # a concurrent publish of it won the race
+
+    def _is_posted(self, video_id: str) -> bool:
+        with self._rt.db.session() as session:
+            return session.scalar(select(Post.id).where(Post.video_id == video_id)) is not None
 
     def _tell_remixed(self, session: Session, principal: Principal, post: Post, parent_id: str) -> None:
         parent = session.get(Post, parent_id)
@@ -122,7 +128,7 @@ class PostService:
         notify(
             session,
             user_id=parent.author_id,
-            kind="remix",
+            kind=REMIX,
             actor_id=principal.user_id,
             subject_id=post.id,
             data={"post_id": post.id, "remixed_post_id": parent.id},
@@ -145,10 +151,9 @@ class PostService:
         paging.check_limit(limit)
         with self._rt.db.session() as session:
             author = session.scalar(select(User).where(User.handle == normalize_handle(handle)))
-            hidden = author is None or (
+            if author is None or (
                 viewer is not None and is_blocked_either_way(session, viewer.user_id, author.id)
-            )
-            if author is None or hidden:
+            ):
                 raise NotFoundError(f"No user found with handle '{handle}'.", param="handle")
             return self._list(session, viewer, Post.author_id == author.id, before=before, limit=limit)
 
@@ -218,15 +223,14 @@ class PostService:
         ).all()
 
         def shown(candidate: Post | None) -> Post | None:
-            return (
-                candidate
-                if candidate is not None and can_see(session, viewer, candidate, blocked=blocked)
-                else None
-            )
+            visible = candidate is not None and can_see(session, viewer, candidate, blocked=blocked)
+            return candidate if visible else None
 
-        family = summaries(
-            session, [shown(parent), *(shown(p) for p in lineage.ancestors(session, post))], self._links
-        )
+        ancestors = [shown(p) for p in lineage.ancestors(session, post)]
+        family = summaries(session, [shown(parent), *ancestors], self._links)
+        # Ids of posts the viewer may not see stay unsaid, like the posts themselves.
+        visible_parent = shown(parent)
+        visible_root = post.root_post_id if ancestors and ancestors[0] is not None else None
         liked = viewer is not None and session.get(Like, (viewer.user_id, post.id)) is not None
         return PostView(
             id=post.id,
@@ -242,8 +246,8 @@ class PostService:
             liked_by_me=liked,
             is_mine=viewer is not None and viewer.user_id == post.author_id,
             hidden=post.hidden,
-            remix_of_post_id=post.remix_of_post_id,
-            root_post_id=post.root_post_id,
+            remix_of_post_id=visible_parent.id if visible_parent is not None else None,
+            root_post_id=visible_root,
             video_url=self._links.post_video(post.id),
             thumbnail_url=self._links.post_thumbnail(post.id),
             share_url=self._links.share(post.id),

@@ -1,1 +1,2 @@
-"""The social graph: follows (and mutuals) and blocks."""
+"""The social side of a user: their profile (display name, bio, avatar) and the graph of follows, mutuals and
+blocks."""

@@ -10,7 +10,8 @@ sends them outside any transaction, so no row lock is held across HTTP. Only the
 record the outcome: 2xx delivers; anything else schedules the next attempt from the backoff schedule (with
 jitter so a receiver that comes back is not hit by every retry at once), and after the last retry the delivery
 fails. A dispatcher that dies mid-send loses its lease and the delivery is sent again: delivery is at least once,
-and receivers drop duplicates by `webhook-id`. Every attempt is logged.
+and receivers drop duplicates by `webhook-id`. Every attempt is logged; finished deliveries and their logs are
+pruned after `retention_s` (30 days).
 """
 
 from __future__ import annotations
@@ -50,11 +51,13 @@ logger = logging.getLogger(__name__)
 EVENT_TYPES: tuple[str, ...] = ("video.completed", "video.failed")
 DEFAULT_EVENTS: tuple[str, ...] = ("video.completed", "video.failed")
 DEFAULT_BACKOFF_S: tuple[float, ...] = (5, 30, 120, 600, 1800, 3600)
+DEFAULT_RETENTION_S = 30 * 24 * 3600.0  # finished deliveries (and their attempt logs) are kept this long
 MAX_ENDPOINTS_PER_USER = 20
 MAX_URL_CHARS = 2048
 MAX_NAME_CHARS = 120
 _ERROR_SNIPPET_BYTES = 200  # of a failing receiver's response body, kept in last_error for debugging
 _JITTER = (0.8, 1.2)
+_PRUNE_EVERY = timedelta(hours=1)
 
 ClientFactory = Callable[..., httpx.Client]
 
@@ -183,7 +186,8 @@ def record_event(
 ) -> str | None:
     """Queue `event_type` for every enabled endpoint of `user_id` subscribed to it; the event id, or None if none is.
 
-    Call it in the transaction that makes the event true, so the event commits (or rolls back) with it.
+    Call it in the transaction that makes the event true, so the event commits (or rolls back) with it. It reads
+    then writes, so on SQLite that transaction should be a `db.write_session()`.
     """
     if event_type not in EVENT_TYPES:
         raise ValueError(f"unknown webhook event type {event_type!r}")
@@ -266,9 +270,12 @@ class WebhookDispatcher:
         timeout_s: float = 10.0,
         batch_size: int = 8,
         rng: random.Random | None = None,
+        retention_s: float = DEFAULT_RETENTION_S,
     ) -> None:
-        if timeout_s <= 0 or batch_size < 1 or any(delay < 0 for delay in backoff_s):
-            raise ValueError("timeout_s must be positive, batch_size at least 1 and backoff_s non-negative")
+        if timeout_s <= 0 or batch_size < 1 or retention_s <= 0 or any(delay < 0 for delay in backoff_s):
+            raise ValueError(
+                "timeout_s and retention_s must be positive, batch_size at least 1 and backoff_s non-negative"
+            )
         self._db = db
         self._client_factory = client_factory
         self._clock = clock
@@ -279,6 +286,8 @@ class WebhookDispatcher:
         # httpx's timeout bounds each phase (connect, write, each read), not the whole request; the lease leaves
         # room for all of them before another dispatcher may take the delivery over.
         self._lease = timedelta(seconds=max(60.0, 6 * timeout_s))
+        self._retention = timedelta(seconds=retention_s)
+        self._pruned_at: datetime | None = None
         self._client: httpx.Client | None = None
         self._client_lock = threading.Lock()
 
@@ -288,6 +297,7 @@ class WebhookDispatcher:
 
     def deliver_due(self) -> int:
         """Attempt up to `batch_size` due deliveries, in parallel; the number of attempts made."""
+        self._prune_finished()
         claims = self._claim()
         if not claims:
             return 0
@@ -325,6 +335,19 @@ class WebhookDispatcher:
             if self._client is None:
                 self._client = self._client_factory(timeout=self._timeout_s, follow_redirects=False)
             return self._client
+
+    def _prune_finished(self) -> None:
+        """Drop delivered and failed deliveries older than the retention period (at most once an hour)."""
+        now = self._clock()
+        if self._pruned_at is not None and now - self._pruned_at < _PRUNE_EVERY:
+            return
+        self._pruned_at = now
+        old = select(WebhookDelivery.id).where(
+            WebhookDelivery.state.in_((DELIVERED, FAILED)), WebhookDelivery.created_at < now - self._retention
+        )
+        with self._db.write_session() as session:
+            session.execute(delete(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(old)))
+            session.execute(delete(WebhookDelivery).where(WebhookDelivery.id.in_(old)))
 
     def _claim(self) -> list[_Claim]:
         now = self._clock()
@@ -395,7 +418,7 @@ class WebhookDispatcher:
         else:
             delay_s = self._backoff_s[claim.attempt - 1] * self._rng.uniform(*_JITTER)
             values |= {"next_attempt_at": now + timedelta(seconds=delay_s)}
-        with self._db.session() as session:
+        with self._db.write_session() as session:
             result = session.execute(
                 update(WebhookDelivery)
                 .where(WebhookDelivery.id == claim.delivery_id, WebhookDelivery.claim_token == claim.token)

@@ -42,8 +42,8 @@ ALOFT_HEIGHTS = 2.0  # a flier this many of its heights above the ground (and 3 
 ALOFT_MIN_M = 3.0
 ALOFT_WIDTHS = 2.6  # an aloft flier's frame is this many of its lengths wide
 PRODUCT_SUFFIX = "(product)"  # how the planner names an ad's product
-PRODUCT_VIEW_HEIGHTS = 4.0  # the product's final framing: this many of its heights (or widths) tall
-PRODUCT_MIN_VIEW_M = 0.8
+PRODUCT_VIEW_HEIGHTS = 3.0  # the product's final framing: this many of its heights (or widths) tall
+PRODUCT_MIN_VIEW_M = 0.5
 PRODUCT_CUT = 0.4  # the last shot cuts to the product this far through
 
 
@@ -264,14 +264,20 @@ def _wide(
     if not relevant:
         return np.zeros(n), np.full(n, MIN_WIDE_M * 0.3), np.full(n, MIN_WIDE_M)
     moving = shot.move in ("tracking", "pan", "dolly_in", "dolly_out", "crane")
-    if subject is not None and (moving or _aloft(subject, frames)):
+    aloft = subject is not None and _aloft(subject, frames)
+    aloft_view = 0.0
+    if subject is not None and aloft:
+        aloft_view = max(MIN_WIDE_M, 3.0 * subject.height_m, ALOFT_WIDTHS * subject.width_m / aspect)
+        everyone = _extent(relevant, frames)
+        # Only a flier far above the rest gets a frame of its own in the sky; one near them shares theirs.
+        aloft = moving or (everyone.top - min(everyone.bottom, 0.0)) * WIDE_HEIGHT_MARGIN > 2.5 * aloft_view
+    if subject is not None and (moving or aloft):
         # A moving wide shot follows the subject and keeps the others it can; so does the frame of a flier
         # high in the sky (the others are on the ground far below).
         relevant = [subject]
     box = _extent(relevant, frames)
-    aloft = subject is not None and relevant == [subject] and _aloft(subject, frames)
-    if aloft and subject is not None:
-        base = max(MIN_WIDE_M, 3.0 * subject.height_m, ALOFT_WIDTHS * subject.width_m / aspect)
+    if aloft:
+        base = aloft_view
     elif moving:
         base = max(MIN_WIDE_M, 3.0 * max(s.height_m for s in relevant))
     else:

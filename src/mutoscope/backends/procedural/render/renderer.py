@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import skia
 
+from mutoscope.backends.procedural.physics.camera import PRODUCT_SUFFIX
 from mutoscope.backends.procedural.render.backdrop import Backdrop
 from mutoscope.backends.procedural.render.bodies import (
     Motion,
@@ -59,6 +60,7 @@ FADE_IN_FRAMES = 6  # bodies fade in over a first-frame image
 FAR_LANE_LAYER = 500  # a vehicle in the far lane is drawn behind those in the near lane
 CULL_MARGIN_M = 0.5  # beyond a body's box and 60 % of its size (up to 4 m), nothing of it is drawn
 CULL_SIZE_M = 4.0
+SPOTLIGHT_SIZES = 1.6  # a product's spotlight reaches this many of its sizes from its centre
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +71,7 @@ class _Actor:
     mouth: F32 | None
     layer: int
     has_line: bool = False  # a kite's line to its flyer (pose channels line_dx, line_dy)
+    product: bool = False  # a product on show (an ad): lit by a spotlight
 
 
 class Renderer:
@@ -266,6 +269,8 @@ class Renderer:
             and motion.speed_px > BLUR_OF_SIZE * size_px
             and not body.static
         )
+        if actor.product:
+            _spotlight(canvas, self.ink, view.to_screen(p.x_m, p.y_m), size_px)
         if fast and self.style.speed_lines:
             _speed_lines(canvas, self.ink, anchor, motion, size_px=size_px, seed=actor.look.seed)
         if fast and self.motion_blur and before is not None:
@@ -278,8 +283,8 @@ class Renderer:
 
 def _on_screen(actor: _Actor, p: Placement, view: View) -> bool:
     """Whether any of a body can show in the view: its box, grown by a generous reach (limbs, a hoop's post,
-    a tail, a dragon's wings), overlaps it. Building and drawing a body nobody sees (a beach's sea off to the side) is waste.
-    A kite is always drawn: its line reaches down to whoever flies it."""
+    a tail, a dragon's wings), overlaps it. Building and drawing a body nobody sees (a beach's sea off to the
+    side) is waste. A kite is always drawn: its line reaches down to whoever flies it."""
     if actor.has_line:
         return True
     body = actor.entity.body
@@ -302,6 +307,22 @@ def _lerp(a: Affine, b: Affine, f: float) -> Affine:
         a.d + (b.d - a.d) * f,
         a.e + (b.e - a.e) * f,
         a.f + (b.f - a.f) * f,
+    )
+
+
+def _spotlight(canvas: skia.Canvas, ink: Ink, at: tuple[float, float], size_px: float) -> None:
+    """A soft pool of warm light behind a product on show, so it stands out from any background."""
+    radius = max(size_px * SPOTLIGHT_SIZES, 2.0)
+    shader = skia.GradientShader.MakeRadial(
+        skia.Point(*at),
+        radius,
+        [
+            ink.tone.argb((255, 236, 200), alpha=0.55, lit=False),
+            ink.tone.argb((255, 236, 200), alpha=0.0, lit=False),
+        ],
+    )
+    canvas.drawCircle(
+        at[0], at[1], radius, skia.Paint(Shader=shader, AntiAlias=True, BlendMode=skia.BlendMode.kPlus)
     )
 
 
@@ -346,7 +367,8 @@ def _actors(
         layer = layer_of(entity) * 1000 - FAR_LANE_LAYER * _lane(scene, entity.id) + order
         entity_track = track.entities.get(entity.id)
         line = entity_track is not None and "line_dx" in entity_track.pose
-        actors.append(_Actor(entity, look, entity_track, mouth_open.get(entity.id), layer, line))
+        product = entity.name.endswith(PRODUCT_SUFFIX)
+        actors.append(_Actor(entity, look, entity_track, mouth_open.get(entity.id), layer, line, product))
     return sorted(actors, key=lambda a: a.layer)
 
 

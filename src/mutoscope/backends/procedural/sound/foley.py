@@ -32,6 +32,7 @@ LEVEL_DB_AT_1NS = -22.0
 LEVEL_DB_PER_DECADE = 7.0
 MIN_LEVEL_DB, MAX_LEVEL_DB = -60.0, -4.0
 KIND_TRIM_DB = {"footstep": -5.0, "scrape": -4.0, "rim": -2.0, "landing": 2.0, "splash": 0.0}
+BRITTLE_TRIM_DB = 8.0
 
 # Words in a setting that tell what the ground is made of.
 SURFACE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -104,7 +105,8 @@ def render_foley(track: WorldTrack, scene: Scene, *, sample_count: int, rng: np.
             logger.debug("contact kind %r has no timbre of its own; using a thud", event.kind)
             synth = thud
         sound = dsp.normalize_peak(synth(hit, rng))
-        dsp.place(out, sound, start, event_pan(event, track), dsp.db(level_db(event)))
+        level = level_db(event) + material_trim_db(hit)
+        dsp.place(out, sound, start, event_pan(event, track), dsp.db(level))
     out += render_motion(track, scene, sample_count=sample_count, rng=rng)
     return out.astype(np.float32)
 
@@ -114,6 +116,11 @@ def level_db(event: ContactEvent) -> float:
     decades = math.log10(max(event.impulse_ns, 1e-6))
     level = LEVEL_DB_AT_1NS + LEVEL_DB_PER_DECADE * decades + KIND_TRIM_DB.get(event.kind, 0.0)
     return min(max(level, MIN_LEVEL_DB), MAX_LEVEL_DB)
+
+
+def material_trim_db(hit: Hit) -> float:
+    """Brittle things (a cup, a glass, a plate) crash louder than their small impulse suggests."""
+    return BRITTLE_TRIM_DB if "glass" in (hit.material, hit.surface) else 0.0
 
 
 def event_pan(event: ContactEvent, track: WorldTrack) -> float:

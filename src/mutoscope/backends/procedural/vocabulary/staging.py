@@ -213,6 +213,7 @@ def _drive_vehicles(world: World) -> None:
         act.verb, act.target, act.after = "drive", None, None
         act.params = dict(VERBS["drive"].params)
         busy = {a.member for a in world.acts if a.shot in (act.shot, -1)}
+        busy |= {a.target for a in world.acts if a.target is not None}  # a car someone drives is theirs
         fellows = [m for m in world.members if m.type == vehicle.type and m.key not in busy]
         for rank, fellow in enumerate(fellows, start=1):
             speed = VERBS["drive"].params["speed_m_s"] * (1.0 + OVERTAKE * rank)

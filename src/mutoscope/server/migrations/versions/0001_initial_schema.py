@@ -195,7 +195,10 @@ def upgrade() -> None:
         sa.Column("voice", sa.JSON(), nullable=True),
         sa.Column("source_blob", sa.String(length=200), nullable=True),
         sa.Column("face_blob", sa.String(length=200), nullable=True),
+        sa.Column("audience", sa.String(length=16), nullable=False),
+        sa.Column("preferences", sa.JSON(), nullable=False),
         sa.Column("created_at", mutoscope.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", mutoscope.db.base.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["owner_id"], ["users.id"], name=op.f("fk_characters_owner_id_users"), ondelete="CASCADE"
         ),
@@ -203,6 +206,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("characters", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_characters_owner_id"), ["owner_id"], unique=False)
+        batch_op.create_index("ux_characters_handle", ["handle"], unique=True)
 
     op.create_table(
         "conversations",
@@ -270,6 +274,176 @@ def upgrade() -> None:
     with op.batch_alter_table("invite_codes", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_invite_codes_owner_id"), ["owner_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_invite_codes_used_by_id"), ["used_by_id"], unique=False)
+
+    op.create_table(
+        "liveness_challenges",
+        sa.Column("id", sa.String(length=48), nullable=False),
+        sa.Column("user_id", sa.String(length=40), nullable=False),
+        sa.Column("schedule", sa.JSON(), nullable=False),
+        sa.Column("issued_at", mutoscope.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", mutoscope.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("used_at", mutoscope.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_liveness_challenges_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_liveness_challenges")),
+    )
+    with op.batch_alter_table("liveness_challenges", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_liveness_challenges_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "liveness_decisions",
+        sa.Column("id", sa.String(length=48), nullable=False),
+        sa.Column("user_id", sa.String(length=40), nullable=False),
+        sa.Column("challenge_id", sa.String(length=48), nullable=True),
+        sa.Column("accepted", sa.Boolean(), nullable=False),
+        sa.Column("reasons", sa.JSON(), nullable=False),
+        sa.Column("checks", sa.JSON(), nullable=False),
+        sa.Column("character_id", sa.String(length=48), nullable=True),
+        sa.Column("created_at", mutoscope.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_liveness_decisions_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_liveness_decisions")),
+    )
+    with op.batch_alter_table("liveness_decisions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_liveness_decisions_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "moderation_appeals",
+        sa.Column("id", sa.String(length=48), nullable=False),
+        sa.Column("user_id", sa.String(length=40), nullable=False),
+        sa.Column("subject_type", sa.String(length=16), nullable=False),
+        sa.Column("subject_id", sa.String(length=48), nullable=False),
+        sa.Column("message", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("decided_by", sa.String(length=40), nullable=True),
+        sa.Column("decided_at", mutoscope.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", mutoscope.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["decided_by"],
+            ["users.id"],
+            name=op.f("fk_moderation_appeals_decided_by_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_moderation_appeals_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_moderation_appeals")),
+        sa.UniqueConstraint("subject_id", name=op.f("uq_moderation_appeals_subject_id")),
+    )
+    with op.batch_alter_table("moderation_appeals", schema=None) as batch_op:
+        batch_op.create_index("ix_moderation_appeals_status", ["status", "created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_moderation_appeals_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "moderation_audit",
+        sa.Column("id", sa.String(length=48), nullable=False),
+        sa.Column("actor_id", sa.String(length=40), nullable=True),
+        sa.Column("action", sa.String(length=40), nullable=False),
+        sa.Column("target_type", sa.String(length=16), nullable=False),
+        sa.Column("target_id", sa.String(length=48), nullable=False),
+        sa.Column("data", sa.JSON(), nullable=False),
+        sa.Column("created_at", mutoscope.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["actor_id"], ["users.id"], name=op.f("fk_moderation_audit_actor_id_users"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_moderation_audit")),
+    )
+    with op.batch_alter_table("moderation_audit", schema=None) as batch_op:
+        batch_op.create_index("ix_moderation_audit_created", ["created_at"], unique=False)
+
+    op.create_table(
+        "moderation_decisions",
+        sa.Column("id", sa.String(length=48), nullable=False),
+        sa.Column("stage", sa.String(length=16), nullable=False),
+        sa.Column("user_id", sa.String(length=40), nullable=False),
+        sa.Column("video_id", sa.String(length=48), nullable=True),
+        sa.Column("action", sa.String(length=16), nullable=False),
+        sa.Column("policy", sa.String(length=32), nullable=False),
+        sa.Column("policy_version", sa.String(length=80), nullable=False),
+        sa.Column("reasons", sa.JSON(), nullable=False),
+        sa.Column("verdicts", sa.JSON(), nullable=False),
+        sa.Column("prompt", sa.Text(), nullable=False),
+        sa.Column("prompt_sha256", sa.String(length=64), nullable=False),
+        sa.Column("review_status", sa.String(length=16), nullable=True),
+        sa.Column("reviewed_by", sa.String(length=40), nullable=True),
+        sa.Column("reviewed_at", mutoscope.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("overturned", sa.Boolean(), nullable=False),
+        sa.Column("created_at", mutoscope.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["reviewed_by"],
+            ["users.id"],
+            name=op.f("fk_moderation_decisions_reviewed_by_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_moderation_decisions_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_moderation_decisions")),
+    )
+    with op.batch_alter_table("moderation_decisions", schema=None) as batch_op:
+        batch_op.create_index("ix_moderation_decisions_review", ["review_status", "created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_moderation_decisions_user_id"), ["user_id"], unique=False)
+        batch_op.create_index(
+            "ix_moderation_decisions_user_prompt", ["user_id", "prompt_sha256"], unique=False
+        )
+        batch_op.create_index("ix_moderation_decisions_video_stage", ["video_id", "stage"], unique=False)
+
+    op.create_table(
+        "moderation_rules",
+        sa.Column("id", sa.String(length=48), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("category", sa.String(length=32), nullable=False),
+        sa.Column("action", sa.String(length=16), nullable=False),
+        sa.Column("value", sa.String(length=200), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_by", sa.String(length=40), nullable=True),
+        sa.Column("created_at", mutoscope.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("removed_at", mutoscope.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["created_by"],
+            ["users.id"],
+            name=op.f("fk_moderation_rules_created_by_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_moderation_rules")),
+    )
+    with op.batch_alter_table("moderation_rules", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_moderation_rules_active"), ["active"], unique=False)
+
+    op.create_table(
+        "moderation_takedowns",
+        sa.Column("id", sa.String(length=48), nullable=False),
+        sa.Column("target_type", sa.String(length=16), nullable=False),
+        sa.Column("target_id", sa.String(length=48), nullable=False),
+        sa.Column("owner_id", sa.String(length=40), nullable=False),
+        sa.Column("policy", sa.String(length=32), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_by", sa.String(length=40), nullable=True),
+        sa.Column("created_at", mutoscope.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("restored_at", mutoscope.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["created_by"],
+            ["users.id"],
+            name=op.f("fk_moderation_takedowns_created_by_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["owner_id"],
+            ["users.id"],
+            name=op.f("fk_moderation_takedowns_owner_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_moderation_takedowns")),
+    )
+    with op.batch_alter_table("moderation_takedowns", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_moderation_takedowns_owner_id"), ["owner_id"], unique=False)
+        batch_op.create_index(
+            "ix_moderation_takedowns_target", ["target_type", "target_id", "active"], unique=False
+        )
 
     op.create_table(
         "notifications",
@@ -389,6 +563,46 @@ def upgrade() -> None:
         batch_op.create_index("ix_webhook_deliveries_state_due", ["state", "next_attempt_at"], unique=False)
 
     op.create_table(
+        "character_approvals",
+        sa.Column("character_id", sa.String(length=48), nullable=False),
+        sa.Column("user_id", sa.String(length=40), nullable=False),
+        sa.Column("created_at", mutoscope.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["character_id"],
+            ["characters.id"],
+            name=op.f("fk_character_approvals_character_id_characters"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_character_approvals_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("character_id", "user_id", name=op.f("pk_character_approvals")),
+    )
+    op.create_table(
+        "character_uses",
+        sa.Column("video_id", sa.String(length=48), nullable=False),
+        sa.Column("character_id", sa.String(length=48), nullable=False),
+        sa.Column("creator_id", sa.String(length=40), nullable=False),
+        sa.Column("created_at", mutoscope.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["character_id"],
+            ["characters.id"],
+            name=op.f("fk_character_uses_character_id_characters"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["creator_id"], ["users.id"], name=op.f("fk_character_uses_creator_id_users"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["video_id"], ["videos.id"], name=op.f("fk_character_uses_video_id_videos"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("video_id", "character_id", name=op.f("pk_character_uses")),
+    )
+    with op.batch_alter_table("character_uses", schema=None) as batch_op:
+        batch_op.create_index("ix_character_uses_character", ["character_id", "created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_character_uses_creator_id"), ["creator_id"], unique=False)
+
+    op.create_table(
         "messages",
         sa.Column("id", sa.String(length=48), nullable=False),
         sa.Column("conversation_id", sa.String(length=48), nullable=False),
@@ -448,6 +662,51 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_posts_root_post_id"), ["root_post_id"], unique=False)
 
     op.create_table(
+        "video_fingerprints",
+        sa.Column(
+            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
+        ),
+        sa.Column("video_id", sa.String(length=48), nullable=False),
+        sa.Column("kind", sa.String(length=8), nullable=False),
+        sa.Column("variant", sa.SmallInteger(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("value", sa.BigInteger(), nullable=False),
+        sa.Column("chunk0", sa.Integer(), nullable=False),
+        sa.Column("chunk1", sa.Integer(), nullable=False),
+        sa.Column("chunk2", sa.Integer(), nullable=False),
+        sa.Column("chunk3", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["video_id"],
+            ["videos.id"],
+            name=op.f("fk_video_fingerprints_video_id_videos"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_video_fingerprints")),
+    )
+    with op.batch_alter_table("video_fingerprints", schema=None) as batch_op:
+        batch_op.create_index("ix_video_fingerprints_kind_chunk0", ["kind", "chunk0"], unique=False)
+        batch_op.create_index("ix_video_fingerprints_kind_chunk1", ["kind", "chunk1"], unique=False)
+        batch_op.create_index("ix_video_fingerprints_kind_chunk2", ["kind", "chunk2"], unique=False)
+        batch_op.create_index("ix_video_fingerprints_kind_chunk3", ["kind", "chunk3"], unique=False)
+        batch_op.create_index(batch_op.f("ix_video_fingerprints_video_id"), ["video_id"], unique=False)
+
+    op.create_table(
+        "video_provenance",
+        sa.Column("video_id", sa.String(length=48), nullable=False),
+        sa.Column("payload", sa.String(length=16), nullable=False),
+        sa.Column("generated_at", mutoscope.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("c2pa_signed", sa.Boolean(), nullable=False),
+        sa.Column("frame_hashes", sa.Integer(), nullable=False),
+        sa.Column("audio_hashes", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["video_id"], ["videos.id"], name=op.f("fk_video_provenance_video_id_videos"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("video_id", name=op.f("pk_video_provenance")),
+    )
+    with op.batch_alter_table("video_provenance", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_video_provenance_payload"), ["payload"], unique=False)
+
+    op.create_table(
         "webhook_attempts",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("delivery_id", sa.String(length=48), nullable=False),
@@ -482,6 +741,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_comments")),
     )
     with op.batch_alter_table("comments", schema=None) as batch_op:
+        batch_op.create_index("ix_comments_author_created", ["author_id", "created_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_comments_author_id"), ["author_id"], unique=False)
         batch_op.create_index("ix_comments_post_created", ["post_id", "created_at"], unique=False)
 
@@ -500,6 +760,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("likes", schema=None) as batch_op:
         batch_op.create_index("ix_likes_post", ["post_id"], unique=False)
+        batch_op.create_index("ix_likes_user_created", ["user_id", "created_at"], unique=False)
 
     op.create_table(
         "post_embeddings",
@@ -542,18 +803,32 @@ def downgrade() -> None:
     op.drop_table("view_events")
     op.drop_table("post_embeddings")
     with op.batch_alter_table("likes", schema=None) as batch_op:
+        batch_op.drop_index("ix_likes_user_created")
         batch_op.drop_index("ix_likes_post")
 
     op.drop_table("likes")
     with op.batch_alter_table("comments", schema=None) as batch_op:
         batch_op.drop_index("ix_comments_post_created")
         batch_op.drop_index(batch_op.f("ix_comments_author_id"))
+        batch_op.drop_index("ix_comments_author_created")
 
     op.drop_table("comments")
     with op.batch_alter_table("webhook_attempts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_webhook_attempts_delivery_id"))
 
     op.drop_table("webhook_attempts")
+    with op.batch_alter_table("video_provenance", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_video_provenance_payload"))
+
+    op.drop_table("video_provenance")
+    with op.batch_alter_table("video_fingerprints", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_video_fingerprints_video_id"))
+        batch_op.drop_index("ix_video_fingerprints_kind_chunk3")
+        batch_op.drop_index("ix_video_fingerprints_kind_chunk2")
+        batch_op.drop_index("ix_video_fingerprints_kind_chunk1")
+        batch_op.drop_index("ix_video_fingerprints_kind_chunk0")
+
+    op.drop_table("video_fingerprints")
     with op.batch_alter_table("posts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_posts_root_post_id"))
         batch_op.drop_index(batch_op.f("ix_posts_remix_of_post_id"))
@@ -566,6 +841,12 @@ def downgrade() -> None:
         batch_op.drop_index("ix_messages_conversation_created")
 
     op.drop_table("messages")
+    with op.batch_alter_table("character_uses", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_character_uses_creator_id"))
+        batch_op.drop_index("ix_character_uses_character")
+
+    op.drop_table("character_uses")
+    op.drop_table("character_approvals")
     with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
         batch_op.drop_index("ix_webhook_deliveries_state_due")
         batch_op.drop_index(batch_op.f("ix_webhook_deliveries_event_id"))
@@ -592,6 +873,39 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_notifications_actor_id"))
 
     op.drop_table("notifications")
+    with op.batch_alter_table("moderation_takedowns", schema=None) as batch_op:
+        batch_op.drop_index("ix_moderation_takedowns_target")
+        batch_op.drop_index(batch_op.f("ix_moderation_takedowns_owner_id"))
+
+    op.drop_table("moderation_takedowns")
+    with op.batch_alter_table("moderation_rules", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_moderation_rules_active"))
+
+    op.drop_table("moderation_rules")
+    with op.batch_alter_table("moderation_decisions", schema=None) as batch_op:
+        batch_op.drop_index("ix_moderation_decisions_video_stage")
+        batch_op.drop_index("ix_moderation_decisions_user_prompt")
+        batch_op.drop_index(batch_op.f("ix_moderation_decisions_user_id"))
+        batch_op.drop_index("ix_moderation_decisions_review")
+
+    op.drop_table("moderation_decisions")
+    with op.batch_alter_table("moderation_audit", schema=None) as batch_op:
+        batch_op.drop_index("ix_moderation_audit_created")
+
+    op.drop_table("moderation_audit")
+    with op.batch_alter_table("moderation_appeals", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_moderation_appeals_user_id"))
+        batch_op.drop_index("ix_moderation_appeals_status")
+
+    op.drop_table("moderation_appeals")
+    with op.batch_alter_table("liveness_decisions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_liveness_decisions_user_id"))
+
+    op.drop_table("liveness_decisions")
+    with op.batch_alter_table("liveness_challenges", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_liveness_challenges_user_id"))
+
+    op.drop_table("liveness_challenges")
     with op.batch_alter_table("invite_codes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_invite_codes_used_by_id"))
         batch_op.drop_index(batch_op.f("ix_invite_codes_owner_id"))
@@ -607,6 +921,7 @@ def downgrade() -> None:
 
     op.drop_table("conversations")
     with op.batch_alter_table("characters", schema=None) as batch_op:
+        batch_op.drop_index("ux_characters_handle")
         batch_op.drop_index(batch_op.f("ix_characters_owner_id"))
 
     op.drop_table("characters")
