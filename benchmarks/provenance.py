@@ -348,8 +348,9 @@ def run_c2pa(sources: list[tuple[str, Path]], provenance: Provenance) -> None:
 
 def run_overhead(provenance: Provenance, backend: Backend, folder: Path, repeats: int) -> None:
     prompt = (
-        'On a beach at sunset a dog runs and a basketball bounces while Maria says "What a beautiful evening, '
-        'look at the waves!" and John answers "Let us stay until the stars come out."'
+        "On a beach at sunset a dog runs and a basketball bounces while Maria says "
+        '"What a beautiful evening, look at the waves!" and John answers '
+        '"Let us stay until the stars come out."'
     )
     request = GenerationRequest(prompt=prompt, width=1280, height=720, duration_s=12.0, fps=24, seed=1)
     timings: dict[str, list[tuple[float, float]]] = {"plain": [], "provenance": []}

@@ -114,7 +114,9 @@ def job_rows(database_url: str) -> dict[str, dict[str, Any]]:
     db = open_database(database_url)
     try:
         with db.engine.connect() as connection:
-            rows = connection.exec_driver_sql("SELECT id, state, attempts, result, error_code FROM jobs").all()
+            rows = connection.exec_driver_sql(
+                "SELECT id, state, attempts, result, error_code FROM jobs"
+            ).all()
     finally:
         db.dispose()
     return {

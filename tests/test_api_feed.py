@@ -1,9 +1,11 @@
 """`/api/feed` on a live server: For you, Following, steering, views and the wellbeing cards.
 
-Members sign up through the API and use browser sessions (cookie + CSRF), admins Bearer keys. Posts whose age
-and counters a test needs to control are recorded straight into the database (with their embeddings, as
-publishing makes them); everything asserted is what a client receives. The module's server caps teens at runs
-of 5 views and 8 a day so the caps can be walked through quickly.
+Most people here hold API keys (no sign-up, so no password hashing; a teen is one with a teen's birthday);
+the permission and view tests use members who signed up and browse with a session cookie and CSRF token, and
+admins use Bearer keys. Posts whose age and counters a test controls are recorded straight into the database
+(with their embeddings where a test needs them; steered pages embed the rest); one test publishes through the
+posts API. Everything asserted is what a client receives. The module's server caps teens at runs of 5 views
+and 8 a day so the caps can be walked through quickly.
 """
 
 from __future__ import annotations
@@ -20,12 +22,14 @@ from sqlalchemy import select, update
 from live_server import LiveServer, live_server, reset_database, server_settings
 from mutoscope.db import utcnow
 from mutoscope.ids import new_id
+from mutoscope.jobs.models import Job
+from mutoscope.jobs.video import KIND as VIDEO_JOB
 from mutoscope.server.accounts.models import User
 from mutoscope.server.feed.embeddings import embed_post
 from mutoscope.server.feed.models import PostEmbedding, ViewEvent
 from mutoscope.server.generations.models import Video
 from mutoscope.server.posts.models import Post
-from posts_support import Actor, VideoSeeder, admin, anonymous, block, follow_each_other, member, post
+from posts_support import Actor, admin, anonymous, block, follow_each_other, member, post
 from social_support import fresh_handle, years_ago
 
 SESSION, DAILY = 5, 8
@@ -50,10 +54,39 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         yield live
 
 
-@pytest.fixture(scope="module")
-def seeder(server: LiveServer) -> VideoSeeder:
-    """Finished videos in milliseconds (one real generation per module, on first use)."""
-    return VideoSeeder(server)
+def finished_video(server: LiveServer, owner: Actor, prompt: str = "bars") -> str:
+    """A video of `owner` whose job has completed, as the worker leaves it (the feed never reads its blobs)."""
+    video_id, now = new_id("video"), utcnow()
+    with server.runtime.db.write_session() as session:
+        session.add(
+            Video(
+                id=video_id,
+                owner_id=owner.user_id,
+                model="testcard",
+                backend="testcard",
+                prompt=prompt,
+                seconds="4",
+                size="720x1280",
+                seed=1,
+                created_at=now,
+                notified_at=now,
+            )
+        )
+        session.add(
+            Job(
+                id=video_id,
+                kind=VIDEO_JOB,
+                owner_id=owner.user_id,
+                state="completed",
+                payload={},
+                result={"blobs": {}},
+                max_attempts=1,
+                created_at=now,
+                finished_at=now,
+                updated_at=now,
+            )
+        )
+    return video_id
 
 
 def seed_post(
@@ -304,9 +337,14 @@ def test_steering_moves_matching_posts_up_and_says_so(server: LiveServer) -> Non
         seed_post(
             server, nature, "a golden retriever puppy chases a ball", prompt="a dog in a park", embed=True
         ),
-        # Posted before embeddings existed: the steered page embeds it on the spot.
+        # Posted before embeddings existed: the steered page embeds it on the spot (the newest such first).
         seed_post(
-            server, nature, "elephants at a watering hole", prompt="wild animals on the savanna", embed=False
+            server,
+            nature,
+            "elephants at a watering hole",
+            prompt="wild animals on the savanna",
+            age=timedelta(0),
+            embed=False,
         ),
     ]
     plain = ids_of(page(viewer.http, limit=50))
@@ -342,11 +380,11 @@ def test_asking_for_friends_brings_their_posts_forward(server: LiveServer) -> No
 
 
 @needs_embeddings
-def test_a_published_post_reaches_followers_and_steering(server: LiveServer, seeder: VideoSeeder) -> None:
+def test_a_published_post_reaches_followers_and_steering(server: LiveServer) -> None:
     """The real path: a finished video, published through the posts API, in a follower's two tabs."""
     author, fan = member(server), member(server)
     follow(fan, author)
-    video_id = seeder.video(author)
+    video_id = finished_video(server, author)
     post_id = post(author, video_id, "a sea otter floats on its back")
     following = page(fan.http, "following")
     assert ids_of(following)[0] == post_id
@@ -449,7 +487,7 @@ def test_bad_page_requests_are_refused(server: LiveServer) -> None:
 # -- wellbeing -------------------------------------------------------------------------------------------------
 
 
-def test_a_make_something_card_follows_thirty_passive_views(server: LiveServer, seeder: VideoSeeder) -> None:
+def test_a_make_something_card_follows_thirty_passive_views(server: LiveServer) -> None:
     viewer, author = person(server), person(server)
     follow(viewer, author)
     others = [person(server) for _ in range(3)]
@@ -469,7 +507,7 @@ def test_a_make_something_card_follows_thirty_passive_views(server: LiveServer, 
     assert [(index, card["kind"]) for index, card in cards_of(body)] == [(0, "make_something")]
     assert cards_of(page(viewer.http, "following"))[0][1]["kind"] == "make_something"
     # Making something ends the passive run.
-    seeder.video(viewer)
+    finished_video(server, viewer)
     body = page(viewer.http, limit=20)
     assert body["wellbeing"]["passive_views"] == 0 and not cards_of(body)
 

@@ -13,14 +13,16 @@ from skimage import data
 from sqlalchemy import select
 
 from characters_support import seed_character, seed_video
-from live_server import LiveServer, live_server, server_settings
+from live_server import LiveServer, live_server, reset_database, server_settings
 from mutoscope.engine.clip import Clip, ClipMetadata
 from mutoscope.engine.media import encode_mp4_bytes
 from mutoscope.jobs.queue import JobQueue
 from mutoscope.jobs.video import KIND, VideoJobs
 from mutoscope.jobs.worker import Worker
+from mutoscope.server.accounts.models import User
 from mutoscope.server.characters.models import CharacterUse
 from mutoscope.server.characters.uses import permission_check
+from mutoscope.server.generations.models import Video
 from posts_support import Actor, admin, anonymous, follow_each_other, member, wait_finished
 
 FAST = "testcard"
@@ -32,10 +34,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         yield live
 
 
-@pytest.fixture(scope="module")
-def idle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
+def idle(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A server without workers: submitted jobs stay queued until a test runs them."""
-    with live_server(server_settings(tmp_path_factory.mktemp("idle")), workers=0) as live:
+    url = None
+    if request.param == "postgresql":
+        url = request.getfixturevalue("pg_url")
+        reset_database(url)
+    with live_server(server_settings(tmp_path_factory.mktemp("idle"), url), workers=0) as live:
         yield live
 
 
@@ -274,3 +280,33 @@ def test_a_worker_refuses_a_job_whose_character_was_withdrawn_elsewhere(idle: Li
     failed = user.http.get(f"/v1/videos/{video_id}").json()
     assert failed["status"] == "failed" and failed["error"]["code"] == "character_revoked", failed
     assert list(idle.runtime.blobs.list_keys(f"videos/{video_id}/")) == []  # nothing was stored
+
+
+def test_naming_the_person_by_display_name_or_handle_is_refused_without_permission(
+    server: LiveServer,
+) -> None:
+    owner, stranger, friend = member(server), member(server), member(server)
+    character = seed_character(server, owner.user_id, audience="approved")
+    assert owner.http.put(f"/api/characters/{character.id}/approvals/{friend.handle}").status_code == 200
+    with server.runtime.db.write_session() as session:
+        user = session.get(User, owner.user_id)
+        assert user is not None
+        user.display_name = "Marguerite Okonkwo-Lind"
+    for prompt in (
+        "marguerite okonkwo-lind sings in the rain",  # the owner's display name, any case
+        f"a dance party with @{owner.handle}",  # the owner's handle
+        f"{character.name} waves",  # the character's own name
+    ):
+        refused = stranger.http.post("/v1/videos", json={"prompt": prompt, "model": FAST})
+        assert refused.status_code == 403, (prompt, refused.text)
+        assert refused.json()["error"]["code"] == "character_not_allowed"
+        assert refused.json()["error"]["param"] == "prompt"
+        allowed = friend.http.post("/v1/videos", json={"prompt": prompt, "model": FAST})
+        assert allowed.status_code == 200, (prompt, allowed.text)
+        with server.runtime.db.session() as session:
+            video = session.get(Video, allowed.json()["id"])
+            assert video is not None and video.character_ids == [
+                character.id
+            ]  # cast, with its look and rules
+    unrelated = stranger.http.post("/v1/videos", json={"prompt": "Marguerite bakes bread", "model": FAST})
+    assert unrelated.status_code == 200  # a first name alone is not the person's name

@@ -28,7 +28,12 @@ def _env(data_dir: Path, **extra: str) -> dict[str, str]:
 
 def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "mutoscope", *args], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "mutoscope", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -90,6 +95,7 @@ def test_serve_bootstraps_the_admin_key_and_the_readme_example_works_as_pasted(t
         script.write_text(code.replace("127.0.0.1:8000", f"127.0.0.1:{port}"))
         ran = subprocess.run(
             [sys.executable, str(script)],
+            check=False,
             cwd=tmp_path,
             capture_output=True,
             text=True,

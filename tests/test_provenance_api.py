@@ -68,7 +68,7 @@ def _by_type(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def test_a_downloaded_video_is_recognised_by_all_three_methods(
     server: LiveServer, made: tuple[str, str, bytes]
 ) -> None:
-    key, video_id, mp4 = made
+    _, video_id, mp4 = made
     checker = server.user("someone_else")  # anyone signed in may check a file
     body = _check(server, checker, mp4, "video.mp4")
     results = _by_type(body)

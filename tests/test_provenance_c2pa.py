@@ -1,4 +1,4 @@
-"""C2PA: self-made credentials, signed MP4s that read back trusted or valid, and tampering that reads invalid."""
+"""C2PA: self-made credentials, signed MP4s that read back trusted or valid, tampered ones invalid."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from conftest import build_clip
-from mutoscope.engine.clip import Clip, ClipMetadata
+from mutoscope.engine.clip import Clip
 from mutoscope.engine.frames import ArrayFrames, LazyFrames
 from mutoscope.engine.media import read_video, write_mp4
 from mutoscope.engine.media.encode import EncodeOptions

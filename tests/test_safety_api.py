@@ -134,6 +134,7 @@ def test_each_category_is_refused_with_its_own_code(server: LiveServer, prompt: 
     blocked(create(member(server), prompt), policy)
 
 
+@pytest.mark.slow  # makes a real video in the in-process worker
 def test_remix_edit_extend_and_the_apps_remix_are_screened_too(server: LiveServer) -> None:
     owner = member(server)
     video_id = real_video(owner, prompt=BENIGN)
@@ -182,6 +183,7 @@ class _Exposed:
         return [{"class": "FEMALE_BREAST_EXPOSED", "score": 0.91, "box": [0, 0, 10, 10]}]
 
 
+@pytest.mark.slow  # makes a real video in the in-process worker
 def test_a_refused_output_fails_with_the_policy_code_and_is_not_stored(
     server: LiveServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -199,6 +201,7 @@ def test_a_refused_output_fails_with_the_policy_code_and_is_not_stored(
     assert [(d["video_id"], d["action"], d["policy"]) for d in outputs] == [(video_id, "block", "sexual")]
 
 
+@pytest.mark.slow  # makes a real video in the in-process worker
 def test_a_finished_video_records_every_output_screens_verdict(server: LiveServer) -> None:
     someone, moderator = member(server), admin(server)
     video_id = real_video(someone, prompt=BENIGN)
@@ -266,6 +269,7 @@ def test_member_routes_need_a_caller_and_show_only_their_own(
 # -- review queue, takedowns, appeals, audit --------------------------------------------------------------------
 
 
+@pytest.mark.slow  # the seeder makes one real video first
 def test_review_queue_shows_reviews_and_reports_and_a_takedown_hides_and_notifies(
     server: LiveServer, seeder: VideoSeeder
 ) -> None:
@@ -397,6 +401,7 @@ def test_admin_rule_additions_take_effect_at_once_and_are_audited(server: LiveSe
     assert sorted(logged) == ["rule.add", "rule.remove"]
 
 
+@pytest.mark.slow  # the seeder makes one real video first
 def test_takedown_validation(server: LiveServer, seeder: VideoSeeder) -> None:
     moderator, owner = admin(server), member(server)
     missing = moderator.http.post(

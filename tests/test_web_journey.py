@@ -22,8 +22,9 @@ pytestmark = pytest.mark.browser
 READY_TIMEOUT_MS = 90_000
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A fresh server per journey: each one checks what whole feeds show, so no other journey's posts may be there."""
     settings = server_settings(
         tmp_path_factory.mktemp("var"), accounts={"password_time_cost": 1, "password_memory_kib": 1024}
     )
@@ -134,7 +135,9 @@ def test_invite_create_post_follow_like_comment_remix_feeds_and_notifications(
     expect(item).to_be_visible()
     like = item.get_by_role("button", name=re.compile("^Like"))
     like.click()
-    expect(item.get_by_role("button", name=re.compile(r"^Unlike \(1 likes\)"))).to_have_attribute("aria-pressed", "true")
+    expect(item.get_by_role("button", name=re.compile(r"^Unlike \(1 likes\)"))).to_have_attribute(
+        "aria-pressed", "true"
+    )
     page.wait_for_function(
         f"() => document.querySelector('li[data-post-id=\"{original}\"] video').currentTime > 0.2"
     )
@@ -188,3 +191,65 @@ def test_invite_create_post_follow_like_comment_remix_feeds_and_notifications(
     expect(page.get_by_text("Lovely bars!")).to_be_visible()
     expect(page.locator("#like-count")).to_have_text("1")
     newcomer.shot("creator-post")
+
+
+def test_waitlist_admission_and_the_review_queue(server: LiveServer, visits: Visits) -> None:
+    suffix = visits.suffix  # type: ignore[attr-defined]
+    boss, author, reporter = (
+        member(server, f"{n}{suffix}", admin=n == "chief") for n in ("chief", "ivy", "jo")
+    )
+    hopeful = f"kim{suffix}"
+
+    # Without a code, joining puts you on the waitlist, and the page says so.
+    visitor = visits.new("kim")
+    page = visitor.open("/signup")
+    page.get_by_label("Handle").fill(hopeful)
+    page.get_by_label("Email").fill(f"{hopeful}@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Birthday").fill("2001-09-09")
+    page.get_by_role("button", name="Join").click()
+    expect(page.locator("#waitlisted")).to_contain_text("waitlist")
+    visitor.shot("waitlisted")
+
+    # Someone reports a post.
+    writer = visits.new("ivy")
+    writer.sign_in(author)
+    create_video(writer, "Bars for the moderators")
+    reported = post_from_progress_page(writer, "Report me")
+    critic = visits.new("jo")
+    critic.sign_in(reporter)
+    page = critic.open(f"/p/{reported}")
+    page.get_by_text("Report this post").click()
+    page.get_by_label("Reason").select_option("spam")
+    page.get_by_label("Details").fill("Looks like spam")
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_text("a moderator will look at it")).to_be_visible()
+
+    # The admin admits the waiting person (their code appears) and takes the reported post down.
+    admin = visits.new("admin")
+    admin.sign_in(boss)
+    page = admin.open("/admin")
+    page.get_by_role("button", name=f"Admit @{hopeful}").click()
+    row = page.locator("tr", has_text=f"@{hopeful}")
+    code = row.locator("code").inner_text()
+    assert code
+    item = page.locator("[data-review]", has_text="Looks like spam")
+    expect(item).to_contain_text("report")
+    admin.shot("review-queue")
+    item.get_by_role("button", name=re.compile("^Take down")).click()
+    expect(item).to_have_count(0)
+    admin.shot("taken-down")
+    with critic.expecting(rf"/p/{reported}$", 404):
+        page = critic.open(f"/p/{reported}")
+        expect(page.get_by_role("heading", name="Not found")).to_be_visible()
+
+    # The admitted person joins with the code reserved for their email.
+    page = visitor.open(f"/signup?code={code}")
+    page.get_by_label("Handle").fill(hopeful)
+    page.get_by_label("Email").fill(f"{hopeful}@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Birthday").fill("2001-09-09")
+    page.get_by_role("button", name="Join").click()
+    page.wait_for_url(server.base_url + "/")
+    visitor.measure("feed after admission")
+    visitor.shot("admitted")

@@ -120,10 +120,11 @@ class FeedSettings(BaseModel):
     teen_session_views: int = Field(default=20, ge=1)
     teen_cooldown_s: float = Field(default=1800.0, gt=0)  # a gap this long between views starts a new run
     teen_daily_views: int = Field(default=60, ge=1)  # per UTC day
-    # Popular posts are the same for everyone: computed once per this many seconds per process (0: always).
+    # Popular posts are the same for everyone: computed once per this many seconds per process (0: always);
+    # the in-process index of recent post embeddings that steering searches is topped up as often.
     popular_cache_s: float = Field(default=30.0, ge=0)
-    # Steered pages embed at most this many candidate posts that have no stored embedding yet.
-    lazy_embed_limit: int = Field(default=32, ge=0)
+    # Steered pages embed at most this many candidate posts that have no stored embedding yet (~10 ms each).
+    lazy_embed_limit: int = Field(default=16, ge=0)
 
 
 class ProvenanceSettings(BaseModel):

@@ -131,6 +131,7 @@ class VideoJobs:
         spec = VideoJob.model_validate(job.payload)
         request = self._request(spec)
         prefix = f"{spec.blob_prefix}/a{job.attempt}"
+        self._clear_earlier_attempts(spec, job.attempt)
         stages = with_safety_screens(self._stages_factory(spec))
         guard = PermissionGuard(self._permission_check if spec.characters else None, job.id)
         if spec.characters:
@@ -151,6 +152,8 @@ class VideoJobs:
             )
             guard.now()  # a character revoked while this ran: nothing is stored
             stored = self._store(prefix, output, result.clip.metadata)
+        # Again: a zombie attempt may have written after the first sweep and then died before its discard.
+        self._clear_earlier_attempts(spec, job.attempt)
         ctx.report_progress(100)
         return {
             **stored,
@@ -237,6 +240,14 @@ class VideoJobs:
             species=payload.species,
             preferences=tuple(payload.preferences),
         )
+
+    def _clear_earlier_attempts(self, spec: VideoJob, attempt: int) -> None:
+        """Delete what earlier attempts stored. A worker killed mid-store (SIGKILL, lost machine) never reaches
+        `discard`, so its partial `a<n>/` folder would stay orphaned; an earlier attempt can never win once this
+        one holds the lease (outcomes are conditional on the attempt number), so its files are garbage."""
+        removed = sum(self._blobs.delete_prefix(f"{spec.blob_prefix}/a{n}/") for n in range(1, attempt))
+        if removed:
+            logger.info("removed %d blobs of earlier attempts of %s", removed, spec.blob_prefix)
 
     def _source(self, key: str) -> Path | bytes:
         """A blob as the media decoders take it: a local path when there is one, else its bytes."""

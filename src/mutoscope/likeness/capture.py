@@ -75,7 +75,9 @@ def _crop(frame: npt.NDArray[np.uint8], box: Box) -> npt.NDArray[np.uint8]:
     h, w = frame.shape[:2]
     x0, y0 = max(0, int(box.x - margin)), max(0, int(box.y - margin))
     x1, y1 = min(w, int(box.x + box.w + margin)), min(h, int(box.y + box.h + margin))
-    face = cv2.resize(np.ascontiguousarray(frame[y0:y1, x0:x1]), (FACE_PX, FACE_PX), interpolation=cv2.INTER_AREA)
+    face = cv2.resize(
+        np.ascontiguousarray(frame[y0:y1, x0:x1]), (FACE_PX, FACE_PX), interpolation=cv2.INTER_AREA
+    )
     return np.asarray(face, dtype=np.uint8)
 
 

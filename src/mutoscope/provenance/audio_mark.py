@@ -10,8 +10,8 @@ AAC, which keeps mid-band magnitudes.
 
 Reading. The log-magnitude spectrogram's band, minus its local average (the sound itself), is folded modulo
 the tile's length in frames; the pilot pattern's time offset comes from circular correlation (a copy may start
-anywhere), then chips are measured, combined per coded bit and decoded. Audio-only files and videos use the same
-reader, on 48 kHz mono.
+anywhere), then chips are measured, combined per coded bit and decoded. Audio-only files and videos use the
+same reader, on 48 kHz mono.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """The payload and its error-correcting code: what the invisible marks carry and how it survives noise.
 
 A mark carries a 64-bit payload (the first 64 bits of the video's random id, so the server can look the video
-up). Before it is spread over pixels or audio it gets a CRC-16 (so a decoder can tell a real payload from noise)
-and a rate-1/3, constraint-length-7 convolutional code (generators 133, 171, 165 octal, the LTE set), decoded
-with a soft-decision Viterbi search. Soft decisions matter: after heavy re-encoding each coded bit is a weak,
-noisy correlation, and the decoder weighs them rather than rounding each to ±1 first.
+up). Before it is spread over pixels or audio it gets a CRC-16 (so a decoder can tell a real payload from
+noise) and a rate-1/3, constraint-length-7 convolutional code (generators 133, 171, 165 octal, the LTE set),
+decoded with a soft-decision Viterbi search. Soft decisions matter: after heavy re-encoding each coded bit is
+a weak, noisy correlation, and the decoder weighs them rather than rounding each to ±1 first.
 """
 
 from __future__ import annotations

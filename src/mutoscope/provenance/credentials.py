@@ -1,7 +1,7 @@
 """C2PA signing credentials: the key and certificate chain that sign every exported MP4.
 
-On first start mutoscope makes its own: a root CA (P-256, 20 years) and a signing certificate it issues (P-256,
-5 years, digitalSignature + emailProtection, the profile C2PA validators accept without extra trust
+On first start mutoscope makes its own: a root CA (P-256, 20 years) and a signing certificate it issues
+(P-256, 5 years, digitalSignature + emailProtection, the profile C2PA validators accept without extra trust
 configuration), written to `<data_dir>/c2pa/`: `chain.pem` (signer then CA), `signer.key` (mode 0600),
 `ca.pem` (the trust anchor readers use to call a manifest *trusted*) and `ca.key` (0600, kept to issue a new
 signing certificate later). The folder appears atomically (built under a temporary name, then renamed), so

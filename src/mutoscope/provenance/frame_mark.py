@@ -1,4 +1,4 @@
-"""The invisible frame mark: a keyed, tiled spread-spectrum pattern in the luma of every frame, and its reader.
+"""The invisible frame mark: a keyed, tiled spread-spectrum pattern in every frame's luma, and its reader.
 
 Embedding. The payload's codeword (see `codes`) is spread over a tile of 32×32 *chips*: a quarter of them are
 pilots (known ±1 signs, used only to find the pattern again), the rest carry coded bits, each bit on several
@@ -8,19 +8,18 @@ peak of ±4 luma levels and added equally to R, G and B (a pure luma change, abo
 pattern sits in every frame: the encoder's skipped blocks copy it forward, so it survives P-frames, and a
 reader can add up as many frames as it gets.
 
-Reading. Each frame's luma is band-passed (a difference of Gaussians at the chip scale removes flat colour and
-gradients), divided by the local energy of that band (edges are loud and carry little mark; flat areas carry
-it cleanly) and summed over frames. A copy may be scaled or cropped, so the reader searches chip sizes from 2.8
-to 10 px: for each it samples the sum at four points per chip, folds it modulo the tile and finds the pilot
-pattern's shift by FFT correlation. At the best fit each chip is measured with its interpolation kernel, chips
-are combined per coded bit, and the Viterbi decoder returns the payload when its CRC holds. Frame-rate changes
-and blur leave the static, low-frequency pattern alone; H.264 at crf 35 and 0.5× scaling weaken it, which the
-redundancy across chips and frames absorbs.
+Reading. Each frame's luma is band-passed (a difference of two smoothings at the chip scale removes flat
+colour and gradients), divided by the local energy of that band (edges are loud and carry little mark; flat
+areas carry it cleanly) and summed over frames. A copy may be scaled or cropped, so the reader searches chip
+sizes from 2.8 to 10 px: for each it samples the sum at four points per chip, folds it modulo the tile and
+finds the pilot pattern's shift by FFT correlation. At the best fit each chip is measured with its
+interpolation kernel, chips are combined per coded bit, and the Viterbi decoder returns the payload when its
+CRC holds. Frame-rate changes and blur leave the static, low-frequency pattern alone; H.264 at crf 35 and 0.5×
+scaling weaken it, which the redundancy across chips and frames absorbs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -346,13 +345,3 @@ def _fold(band: F64, chip_px: float) -> F64:
     by_rows = _fold_matrix(height, chip_px) @ band  # [period, width]
     folded: F64 = (_fold_matrix(width, chip_px) @ by_rows.T).T
     return folded
-
-
-def read_frame_mark(
-    mark: FrameMark, frames: Iterable[npt.NDArray[np.uint8]], fps: float
-) -> list[PayloadReading]:
-    """Every payload found in `frames` (RGB or luma arrays at `fps`), best evidence first."""
-    reader = mark.reader()
-    for index, frame in enumerate(frames):
-        reader.add(frame, index / fps)
-    return reader.read()

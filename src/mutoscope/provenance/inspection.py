@@ -40,6 +40,7 @@ _ANALYSIS_MAX_HEIGHT: Final = 540
 _AUDIO_OFFSETS: Final = 8
 _AUDIO_DEMUXERS: Final = frozenset({"mp3", "wav", "mov", "mp4", "ogg", "flac", "aac", "matroska", "webm"})
 _PARAM: Final = "file"
+_MAX_PACKETS_PER_S: Final = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,8 +163,8 @@ def _open(data: bytes) -> av.container.InputContainer:
         return av.open(io.BytesIO(data), mode="r", metadata_errors="replace")
     except av.FFmpegError as error:
         raise UnsupportedMediaError(
-            "the file is not a video, image or sound file mutoscope can read (MP4, MOV, WebM; JPEG, PNG, WebP; "
-            "M4A, MP3, WAV, Ogg, FLAC)",
+            "the file is not a video, image or sound file mutoscope can read "
+            "(MP4, MOV, WebM; JPEG, PNG, WebP; M4A, MP3, WAV, Ogg, FLAC)",
             param=_PARAM,
         ) from error
 
@@ -230,7 +231,12 @@ def _decode(
             if video is not None:
                 video.thread_type = "AUTO"
             origin: float | None = None
+            # Headers can lie about duration; a flood of tiny packets is stopped here, as the engine does.
+            packets_left = int(max_duration_s * _MAX_PACKETS_PER_S) + 1000
             for packet in container.demux(streams):
+                packets_left -= 1
+                if packets_left < 0:
+                    raise MediaTooLargeError("the file holds too many packets for its length", param=_PARAM)
                 for frame in packet.decode():
                     if not isinstance(frame, av.VideoFrame | av.AudioFrame):
                         continue

@@ -4,9 +4,10 @@ A mark is a `FrameOp` that writes a marked copy of a frame; `mark_frames` wraps 
 from it (random access, iteration, or the encoder's raw fast path) comes out marked. Several marks stack into
 one wrapper, so a frame is copied once however many marks it gets: the first mark writes from the backend's
 buffer into a fresh one (a renderer may reuse its own), the next ones work in place. Marks work in the raw
-pixel format the backend hands the encoder (BGRA for the procedural renderer), so no colour conversion is added.
-Frames before `start` (an extension's parent part, which already carries its own marks) pass through untouched.
-Observers (`FrameObserver`) see each finished frame, read-only: the fingerprint tap samples frames this way.
+pixel format the backend hands the encoder (BGRA for the procedural renderer), so no colour conversion is
+added. Frames before `start` (an extension's parent part, which already carries its own marks) pass through
+untouched. Observers (`FrameObserver`) see each finished frame, read-only: the fingerprint tap samples frames
+this way.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ class MarkedFrames(FrameSequence):
 
     def iter_raw(self) -> Iterator[tuple[U8, str]]:
         # The raw path may hand the same buffers out again (the engine's contract for `iter_raw`: the encoder
-        # converts each frame before asking for the next), which saves a fresh 3.7 MB allocation per 720p frame.
+        # converts each frame before asking for the next): no fresh 3.7 MB allocation per 720p frame.
         ring: list[U8] = []
         for index, (pixels, pix_fmt) in enumerate(self.base.iter_raw()):
             layout = LAYOUTS.get(pix_fmt)
@@ -119,7 +120,7 @@ def mark_frames(
     start: int = 0,
     observer: FrameObserver | None = None,
 ) -> MarkedFrames:
-    """`frames` with one more mark (and/or observer); stacks onto an existing `MarkedFrames` of the same start."""
+    """`frames` with one more mark and/or observer (stacked onto a `MarkedFrames` with the same start)."""
     ops = (op,) if op is not None else ()
     observers = (observer,) if observer is not None else ()
     if isinstance(frames, MarkedFrames) and (frames.start == start or not ops):

@@ -231,9 +231,9 @@ class Provenance:
 
 
 def stage_reports(stages: Stages) -> dict[str, Any]:
-    """What the stages of a finished generation report, merged (empty when none reports anything)."""
+    """What the marks of a finished generation report, merged (empty when none reports anything)."""
     merged: dict[str, Any] = {}
-    for stage in (*stages.prompt_screens, *stages.output_screens, *stages.clip_marks, *stages.file_marks):
+    for stage in (*stages.clip_marks, *stages.file_marks):
         if isinstance(stage, ReportingStage):
             merged.update(stage.report())
     return merged

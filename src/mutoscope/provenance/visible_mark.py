@@ -2,9 +2,10 @@
 
 It is what the hosted product put on every download: it rests in a corner for a few seconds, then glides to
 the next one, so cropping one corner away does not remove it. The badge is rendered once per video (white text
-with a soft dark shadow, so it reads on bright and dark pictures alike) and blended into a small region of each
-frame; being grey, it is the same in RGB and BGR layouts. Its size follows the frame's shorter side. Admins set
-whether it is applied and its opacity (`provenance.visible_mark`, `provenance.visible_mark_opacity`).
+with a soft dark shadow, so it reads on bright and dark pictures alike) and blended into a small region of
+each frame; being grey, it is the same in RGB and BGR layouts. Its size follows the frame's shorter side.
+Admins set whether it is applied and its opacity (`provenance.visible_mark`,
+`provenance.visible_mark_opacity`).
 """
 
 from __future__ import annotations

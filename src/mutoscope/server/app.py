@@ -63,6 +63,20 @@ def build_runtime(settings: Settings) -> Runtime:
     )
 
 
+# A write interrupted by a crash leaves a temp file (local store) or an open multipart upload (S3); readers never
+# see either, but they take space. An hour is far longer than any write takes.
+_LEFTOVER_AGE_S = 3600.0
+
+
+def _sweep_leftovers(state: Runtime) -> None:
+    for name in ("sweep_temp", "sweep_incomplete_uploads"):
+        sweep = getattr(state.blobs, name, None)
+        if callable(sweep):
+            removed = sweep(older_than_s=_LEFTOVER_AGE_S)
+            if removed:
+                logger.info("removed %d leftover partial writes from blob storage", removed)
+
+
 def create_app(settings: Settings, *, background: bool = True, workers: int | None = None) -> FastAPI:
     """The mutoscope app. `workers` in-process workers run when `background` (default: 1 if the settings say so)."""
     state = build_runtime(settings)
@@ -72,6 +86,7 @@ def create_app(settings: Settings, *, background: bool = True, workers: int | No
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         threads = Background()
         ensure_bootstrap_admin(state)
+        _sweep_leftovers(state)
         if background:
             if worker_count:
                 threads.start_workers(

@@ -12,6 +12,7 @@ import gc
 import hashlib
 import json
 import logging
+import math
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,7 @@ class DiffusersBackend:
     spec: BackendSpec
     default_steps: int
     default_guidance: float
+    pipeline_multiple: int  # the pipeline's own check on width and height, whatever the VAE
 
     def __init__(self, pipe: Any, options: DiffusersOptions, device: str) -> None:
         self.pipe = pipe
@@ -80,7 +82,7 @@ class DiffusersBackend:
             request.width,
             request.height,
             request.frame_count + extra_frames,
-            multiple=spatial * _spatial_patch(self.pipe.transformer),
+            multiple=math.lcm(spatial * _spatial_patch(self.pipe.transformer), self.pipeline_multiple),
             temporal=temporal,
         )
 
@@ -125,6 +127,7 @@ class LTX2Backend(DiffusersBackend):
     spec = LTX2_SPEC
     default_steps = LTX2_DEFAULT_STEPS
     default_guidance = LTX2_DEFAULT_GUIDANCE
+    pipeline_multiple = 32
 
     def generate(self, request: GenerationRequest, ctx: RunContext) -> Clip:
         ctx.check_cancelled()
@@ -188,6 +191,7 @@ class WanBackend(DiffusersBackend):
     spec = WAN_SPEC
     default_steps = WAN_DEFAULT_STEPS
     default_guidance = WAN_DEFAULT_GUIDANCE
+    pipeline_multiple = 16
 
     def generate(self, request: GenerationRequest, ctx: RunContext) -> Clip:
         ctx.check_cancelled()
@@ -225,15 +229,16 @@ def _weights_dir() -> Path | None:
 
 
 def load_ltx2(options: LTX2Options, device: str) -> LTX2Backend:
+    # Resolve first: a missing checkpoint is reported before diffusers is even imported.
+    checkpoint = resolve("ltx-2", options.checkpoint, _weights_dir() if options.checkpoint is None else None)
     from diffusers import LTX2ConditionPipeline
 
-    checkpoint = resolve("ltx-2", options.checkpoint, _weights_dir() if options.checkpoint is None else None)
     return LTX2Backend(load_pipeline(LTX2ConditionPipeline, checkpoint, options, device), options, device)
 
 
 def load_wan(options: WanOptions, device: str) -> WanBackend:
-    from diffusers import WanPipeline
-
     name = WAN_WEIGHTS[options.variant]
     checkpoint = resolve(name, options.checkpoint, _weights_dir() if options.checkpoint is None else None)
+    from diffusers import WanPipeline
+
     return WanBackend(load_pipeline(WanPipeline, checkpoint, options, device), options, device)

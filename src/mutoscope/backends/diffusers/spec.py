@@ -67,7 +67,7 @@ LTX2_SPEC = BackendSpec(
     version="1",
     capabilities=Capabilities(
         audio="native",
-        min_duration_s=1.0,
+        min_duration_s=0.5,
         max_duration_s=10.0,
         fps=(24, 25, 48, 50),
         max_side_px=1920,
@@ -88,7 +88,7 @@ WAN_SPEC = BackendSpec(
     capabilities=Capabilities(
         # Wan makes no sound: ambience and dialogue come from mutoscope's procedural sound stage.
         audio="synthesized",
-        min_duration_s=1.0,
+        min_duration_s=0.5,
         max_duration_s=10.0,
         fps=(16, 24),
         max_side_px=1280,

@@ -513,7 +513,9 @@ class _ClipDecoder:
         # Whole output frames only: a trailing part-frame of the source is dropped, at least one frame kept.
         count = max(1, math.floor((duration_s + _TIMESTAMP_SLACK_S) * self._fps))
         self._emit_until(count / self._fps)
-        frames = self._frames[:count]
+        # Kept as the clip's length: the audio is cut to it (a variable-rate source, such as a browser's
+        # MediaRecorder WebM, can have emitted frames past `count`).
+        frames = self._frames = self._frames[:count]
         height, width = frames[0].shape[:2]
         return DecodedFrames(frames, width, height)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from mutoscope.db import utcnow
 from mutoscope.errors import AuthenticationError, InvalidRequestError
@@ -87,7 +87,9 @@ def ensure_key(session: Session, user: User, secret: str) -> ApiKey:
 
 
 def authenticate_key(session: Session, secret: str) -> tuple[User, ApiKey]:
-    key = session.scalar(select(ApiKey).where(ApiKey.secret_sha256 == _digest(secret)))
+    # One round trip: every authenticated request pays for this query, so the user comes joined, not lazily.
+    query = select(ApiKey).options(joinedload(ApiKey.user)).where(ApiKey.secret_sha256 == _digest(secret))
+    key = session.scalar(query)
     if key is None or key.revoked_at is not None:
         raise AuthenticationError(
             "Incorrect API key provided. Create one with `mutoscope keys create --user HANDLE`."

@@ -31,7 +31,7 @@ REMIX: Final = "remix"
 CHARACTER_USED: Final = "character_used"
 CHARACTER_VIDEO_DELETED: Final = "character_video_deleted"  # a character's owner deleted your video using it
 GENERATION_FINISHED: Final = "generation_finished"
-TAKEDOWN: Final = "takedown"  # a moderator took down your post/video/character/comment (subject: the takedown)
+TAKEDOWN: Final = "takedown"  # a moderator took down something of yours (subject: the takedown)
 APPEAL_DECIDED: Final = "appeal_decided"  # your appeal was decided (subject: the appeal; data.status)
 KINDS = frozenset(
     {

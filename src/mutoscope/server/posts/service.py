@@ -21,6 +21,7 @@ from mutoscope.jobs.states import JobState
 from mutoscope.server.accounts.auth import Principal
 from mutoscope.server.accounts.models import User
 from mutoscope.server.accounts.service import normalize_handle
+from mutoscope.server.feed.embeddings import embed_post
 from mutoscope.server.generations.models import Video
 from mutoscope.server.generations.schemas import VideoObject
 from mutoscope.server.generations.service import VideoService
@@ -109,11 +110,15 @@ class PostService:
                 counters.add_post(session, post)
                 if remix_of is not None:
                     self._tell_remixed(session, principal, post, remix_of)
-                return self._view(session, principal, post)
+                view = self._view(session, principal, post)
         except IntegrityError as error:
             if not self._is_posted(request.video_id):
                 raise
             raise _already_posted(request.video_id) from error  # a concurrent publish of it won the race
+        # Embedded for steering in its own transaction: a missing model must not stop anyone from posting.
+        with self._rt.db.write_session() as session:
+            embed_post(session, view.id)
+        return view
 
     def _is_posted(self, video_id: str) -> bool:
         with self._rt.db.session() as session:

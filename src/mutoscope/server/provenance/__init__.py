@@ -1,1 +1,2 @@
-"""Provenance on the service: the fingerprint index, indexing finished videos, and `/v1/content_provenance_checks`."""
+"""Provenance on the service: the fingerprint index, indexing finished videos, and the provenance check route
+(`POST /v1/content_provenance_checks`)."""

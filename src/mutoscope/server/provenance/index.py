@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from sqlalchemy import delete, insert, or_, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from mutoscope.db import utcnow
@@ -52,7 +53,13 @@ def index_video(session: Session, video_id: str) -> bool:
     if job is None or job.result is None:
         return False
     report = job.result.get("provenance") or {}
-    return index_report(session, video_id, report, generated_at=job.finished_at or utcnow())
+    # A savepoint: whatever goes wrong here must not roll back (and so block) the webhook outbox around it.
+    try:
+        with session.begin_nested():
+            return index_report(session, video_id, report, generated_at=job.finished_at or utcnow())
+    except SQLAlchemyError:
+        logger.exception("could not index the fingerprints of %s", video_id)
+        return False
 
 
 def index_report(session: Session, video_id: str, report: dict[str, Any], *, generated_at: datetime) -> bool:

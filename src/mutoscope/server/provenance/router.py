@@ -51,7 +51,7 @@ async def create_content_provenance_check(
     upload = body.get("file")
     if not isinstance(upload, Upload):
         raise InvalidRequestError(
-            "Missing required parameter: 'file' (upload the video, image or audio file to check as multipart).",
+            "Missing required parameter: 'file' (the video, image or sound to check, sent as multipart).",
             param="file",
             code="missing_required_parameter",
         )

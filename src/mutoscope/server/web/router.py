@@ -267,4 +267,10 @@ def settings_view(viewer: Viewer, state: State) -> Response:
 @router.get("/admin")
 def admin_view(viewer: Viewer, state: State) -> Response:
     principal = viewer.require_admin()
-    return render("admin.html", page=viewer, title="Admin", desk=admin.desk(state, principal))
+    return render(
+        "admin.html",
+        page=viewer,
+        title="Admin",
+        desk=admin.desk(state, principal),
+        target_link=admin.target_link,
+    )

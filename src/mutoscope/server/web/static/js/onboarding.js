@@ -30,7 +30,7 @@ async function openCamera() {
   const video = document.getElementById("camera");
   video.srcObject = stream;
   document.getElementById("stage").hidden = false;
-  await video.play().catch(() => {});
+  video.play().catch(() => {}); // not awaited: the recording starts as soon as the stream is there
   return stream;
 }
 
@@ -61,6 +61,7 @@ async function record(form) {
     await openCamera(); // a fresh stream, so the recording starts with the challenge
     const blob = await perform(challenge);
     status("Checking your recording… this takes a few seconds.");
+    document.getElementById("stage").hidden = true;
     const body = new FormData();
     body.append("challenge_id", challenge.id);
     body.append("name", form.name.value.trim());
@@ -88,6 +89,10 @@ function perform(challenge) {
   recorder.ondataavailable = (event) => { if (event.data.size) chunks.push(event.data); };
   const digit = document.getElementById("digit");
   const turn = document.getElementById("turn");
+  const countdown = document.getElementById("countdown");
+  const stage = document.getElementById("stage");
+  stage.classList.add("recording"); // full screen while recording, so the prompts are always in view
+  stage.scrollIntoView({ block: "center" });
   const total = challenge.min_recording_s + TAIL_S;
   return new Promise((resolve, reject) => {
     recorder.onerror = (event) => reject(event.error || new Error("recording failed"));
@@ -104,16 +109,18 @@ function perform(challenge) {
       const cue = [...challenge.turns].reverse().find((c) => t >= c.cue_s);
       const ask = cue ? MIRRORED[cue.direction] : "";
       if (ask !== shownTurn) { turn.textContent = ask; shownTurn = ask; if (ask) announce(ask); }
-      status(t < challenge.digits[0].shown_s ? "Recording: get ready to read the digits aloud." : `Recording… ${Math.max(0, Math.ceil(total - t))} s left`);
+      countdown.textContent = t < challenge.digits[0].shown_s ? "Recording: get ready to read the digits aloud" : `Recording · ${Math.max(0, Math.ceil(total - t))} s left`;
       if (t >= total) {
         digit.textContent = "";
         turn.textContent = "";
+        countdown.textContent = "";
+        stage.classList.remove("recording");
         recorder.stop();
         return;
       }
-      requestAnimationFrame(tick);
+      setTimeout(tick, 40);
     };
-    requestAnimationFrame(tick);
+    tick();
   });
 }
 
