@@ -294,7 +294,7 @@ def test_naming_the_person_by_display_name_or_handle_is_refused_without_permissi
         user.display_name = "Marguerite Okonkwo-Lind"
     for prompt in (
         "marguerite okonkwo-lind sings in the rain",  # the owner's display name, any case
-        f"a dance party with @{owner.handle}",  # the owner's handle
+        f"a picnic in the park with @{owner.handle}",  # the owner's handle
         f"{character.name} waves",  # the character's own name
     ):
         refused = stranger.http.post("/v1/videos", json={"prompt": prompt, "model": FAST})

@@ -45,7 +45,10 @@ def _decode(data: bytes) -> tuple[int, int, tuple[int, int]]:
 
 def test_the_export_holds_every_video_and_they_decode(server: LiveServer) -> None:
     alice = member(server, browser=True)
-    posted_video, draft_video = real_video(alice, prompt="first"), real_video(alice, prompt="second")
+    posted_video, draft_video = (
+        real_video(alice, prompt="a red ball bounces"),
+        real_video(alice, prompt="a blue kite flies"),
+    )
     post_id = post(alice, posted_video, "my best")
     failed = VideoSeeder(server).video(alice, state="failed")
 
@@ -75,7 +78,7 @@ def test_the_export_holds_every_video_and_they_decode(server: LiveServer) -> Non
     assert (
         videos[posted_video]["post"]["id"] == post_id and videos[posted_video]["post"]["caption"] == "my best"
     )
-    assert videos[draft_video]["post"] is None and videos[draft_video]["prompt"] == "second"
+    assert videos[draft_video]["post"] is None and videos[draft_video]["prompt"] == "a blue kite flies"
     assert videos[draft_video]["files"] == {
         "video": f"videos/{draft_video}.mp4",
         "thumbnail": f"thumbnails/{draft_video}.webp",
