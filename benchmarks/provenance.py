@@ -5,8 +5,9 @@ What it measures (issue 8, Provenance):
   frame and audio marks, visible badge, fingerprints, C2PA), indexed in a real SQLite fingerprint index;
 - `attack`: for each source, copies re-encoded at crf 35, scaled to 0.5×, cropped by 10 % (off centre), with
   the audio re-encoded (AAC 64 kbps, 44.1 kHz), and screen-recording-like (30 fps, Gaussian blur σ=1, crf 28),
-  each checked exactly as the API does (`inspection.inspect_media` + the index search): reverse-search hits,
-  wrong hits, and payload recovery from frames and from sound;
+  each checked exactly as the API does (`inspection.inspect_media` + `index.trace`): reverse-search hits,
+  wrong hits, payload recovery from frames and from sound, and (`muted_*`) what frames alone find when the
+  copy's sound is ignored;
 - `unrelated`: M procedural clips that were never indexed (low resolution), checked the same way: any
   fingerprint or watermark match is a false match;
 - `psnr`: the invisible frame mark alone, on the sources' frames;
@@ -183,15 +184,16 @@ class Index:
     def lookup(self, found: Inspection) -> dict[str, Any]:
         """What the API would answer: fingerprint match, and the payloads that name indexed videos."""
         with self.db.session() as session:
-            frame = index.search(session, "frame", [found.frame_hashes])
-            audio = index.search(session, "audio", found.audio_hashes)
+            best = index.trace(session, found.frame_hashes, found.audio_hashes)
+            # The same upload with its sound removed: what frames alone decide.
+            muted = index.trace(session, found.frame_hashes, [])
             payloads = [payload_hex(r.payload) for r in found.frame_payloads]
             audio_payloads = [payload_hex(r.payload) for r in found.audio_payloads]
             known = index.videos_by_payload(session, payloads + audio_payloads)
-        best = frame or audio
         return {
             "fingerprint": best.video_id if best is not None else None,
-            "fingerprint_by": best.kind if best is not None else None,
+            "fingerprint_by": (best.kind + ("+corroborated" if best.corroborated else "")) if best else None,
+            "fingerprint_muted": muted.video_id if muted is not None else None,
             "frame_mark": next((known[p][0] for p in payloads if p in known), None),
             "audio_mark": next((known[p][0] for p in audio_payloads if p in known), None),
             "frame_payloads": payloads,
@@ -252,7 +254,7 @@ def _context(request: GenerationRequest) -> Any:
 def run_attacks(sources: list[tuple[str, Path]], provenance: Provenance, folder: Path, store: Index) -> None:
     anchors = provenance.credentials.trust_anchors_pem if provenance.credentials else b""
     for attack, ffmpeg_args in ATTACKS.items():
-        found = wrong = frame_ok = audio_ok = by_audio = 0
+        found = wrong = frame_ok = audio_ok = corroborated = muted_found = muted_wrong = 0
         started = time.perf_counter()
         for video_id, path in sources:
             copy = folder / f"{attack}.mp4"
@@ -267,7 +269,9 @@ def run_attacks(sources: list[tuple[str, Path]], provenance: Provenance, folder:
             answer = store.lookup(inspection)
             found += answer["fingerprint"] == video_id
             wrong += answer["fingerprint"] not in (None, video_id)
-            by_audio += answer["fingerprint"] == video_id and answer["fingerprint_by"] == "audio"
+            corroborated += answer["fingerprint"] == video_id and "+corroborated" in answer["fingerprint_by"]
+            muted_found += answer["fingerprint_muted"] == video_id
+            muted_wrong += answer["fingerprint_muted"] not in (None, video_id)
             frame_ok += payload_hex(payload_of(video_id)) in answer["frame_payloads"]
             audio_ok += payload_hex(payload_of(video_id)) in answer["audio_payloads"]
         count = len(sources)
@@ -277,7 +281,9 @@ def run_attacks(sources: list[tuple[str, Path]], provenance: Provenance, folder:
             copies=count,
             reverse_search_found=round(found / count, 4),
             reverse_search_wrong=wrong,
-            found_by_audio_only=by_audio,
+            frames_corroborated=corroborated,
+            muted_copy_found=round(muted_found / count, 4),
+            muted_copy_wrong=muted_wrong,
             frame_mark_payload_recovered=round(frame_ok / count, 4),
             audio_mark_payload_recovered=round(audio_ok / count, 4),
             seconds_per_check=round((time.perf_counter() - started) / count, 2),
@@ -289,7 +295,7 @@ def run_unrelated(
     args: argparse.Namespace, provenance: Provenance, backend: Backend, folder: Path, store: Index
 ) -> None:
     rng = random.Random(2)
-    false_prints = false_marks = 0
+    false_prints = false_marks = false_muted = 0
     started = time.perf_counter()
     anchors = provenance.credentials.trust_anchors_pem if provenance.credentials else b""
     options = EncodeOptions(preset="ultrafast")
@@ -313,6 +319,7 @@ def run_unrelated(
         )
         answer = store.lookup(inspection)
         false_prints += answer["fingerprint"] is not None
+        false_muted += answer["fingerprint_muted"] is not None
         false_marks += bool(answer["frame_mark"] or answer["audio_mark"])
         if (number + 1) % 100 == 0:
             print(f"# unrelated {number + 1}/{args.unrelated}", file=sys.stderr, flush=True)
@@ -323,6 +330,7 @@ def run_unrelated(
         seconds=args.unrelated_seconds,
         false_fingerprint_matches=false_prints,
         false_watermark_matches=false_marks,
+        false_matches_if_muted=false_muted,
         seconds_per_clip=round((time.perf_counter() - started) / max(args.unrelated, 1), 2),
         passed=false_prints == 0 and false_marks == 0,
     )

@@ -96,12 +96,24 @@ def test_a_noisy_trimmed_copy_finds_its_source_among_many(db: Database) -> None:
     # Positions 5..34 of video 7, each hash with 6 of 64 bits flipped, renumbered from 0 (a trimmed copy).
     query = list(enumerate(_noisy(source[5:35], bits=6, seed=1)))
     with db.session() as session:
-        found = index.search(session, "frame", [query])
+        found = index.search(session, "frame", [query], limit=10.0)
         assert found is not None and found.video_id == _vid(7)
         assert found.match.offset == 5 and found.match.aligned == 30 and found.match.mean_distance == 6.0
         unrelated = list(enumerate(_hashes(999)))
-        assert index.search(session, "frame", [unrelated]) is None
-        assert index.search(session, "audio", [list(enumerate(_hashes(1007)))]).video_id == _vid(7)  # type: ignore[union-attr]
+        assert index.search(session, "frame", [unrelated], limit=10.0) is None
+        # With sound, the sound decides; frames that agree corroborate it.
+        heard = index.trace(session, query, [list(enumerate(_noisy(_hashes(1007)[5:35], bits=8, seed=2)))])
+        assert heard is not None and (heard.video_id, heard.kind, heard.corroborated) == (
+            _vid(7),
+            "audio",
+            True,
+        )
+        # Sound that matches nothing: no answer, however close the frames (look-alike scenes share frames).
+        assert index.trace(session, query, [list(enumerate(_hashes(555)))]) is None
+        # No sound at all: frames decide, but only when very close.
+        assert index.trace(session, query, []) is None  # 6 bits of 64 apart is too far on frames alone
+        close = list(enumerate(_noisy(source[5:35], bits=2, seed=3)))
+        assert index.trace(session, close, []).video_id == _vid(7)  # type: ignore[union-attr]
         assert index.videos_by_payload(session, [_vid(3)[6:22], "ffffffffffffffff"]) == {
             _vid(3)[6:22]: (_vid(3), FINISHED)
         }

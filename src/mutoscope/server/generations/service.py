@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sqlalchemy import select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from mutoscope.engine.media import read_image, read_video
 from mutoscope.engine.request import GenerationRequest, Mode, Shot
@@ -312,8 +312,12 @@ class VideoService:
         if order not in ("asc", "desc"):
             raise InvalidRequestError("'order' must be 'asc' or 'desc'.", param="order")
         with self._rt.db.session() as session:
+            # A page shows state, not inputs or outputs: skip decoding 20 jobs' JSON payloads and results.
             query = (
-                select(Video, Job).join(Job, Job.id == Video.id).where(Video.owner_id == principal.user_id)
+                select(Video, Job)
+                .join(Job, Job.id == Video.id)
+                .where(Video.owner_id == principal.user_id)
+                .options(defer(Job.payload), defer(Job.result))
             )
             key = tuple_(Video.created_at, Video.id)
             if after is not None:

@@ -24,7 +24,16 @@ from sqlalchemy.orm import Session
 from mutoscope.db import utcnow
 from mutoscope.jobs.models import Job
 from mutoscope.provenance.codes import payload_hex, payload_of
-from mutoscope.provenance.fingerprint import SequenceMatch, chunks, is_copy, match_sequence
+from mutoscope.provenance.fingerprint import (
+    MAX_AUDIO_DISTANCE,
+    MAX_FRAME_DISTANCE,
+    MAX_FRAME_ONLY_DISTANCE,
+    MIN_ALIGNED,
+    SequenceMatch,
+    chunks,
+    is_copy,
+    match_sequence,
+)
 from mutoscope.provenance.stages import fingerprint_payload
 from mutoscope.server.provenance.models import VideoFingerprint, VideoProvenance
 
@@ -43,6 +52,29 @@ class FingerprintMatch:
     video_id: str
     kind: str  # "frame" | "audio"
     match: SequenceMatch
+    corroborated: bool = False  # the other kind of fingerprint agrees
+
+
+def trace(
+    session: Session,
+    frame_hashes: Sequence[tuple[int, int]],
+    audio_hashes: Sequence[Sequence[tuple[int, int]]],
+) -> FingerprintMatch | None:
+    """The video an upload was copied from, by its fingerprints, or None.
+
+    With sound, the sound decides (it tells procedural look-alikes apart; frames within the looser limit
+    only corroborate); without sound (an image, a muted copy), frames decide, and must be very close.
+    """
+    if any(len(query) >= MIN_ALIGNED for query in audio_hashes):
+        heard = search(session, "audio", audio_hashes, limit=MAX_AUDIO_DISTANCE)
+        if heard is None:
+            return None
+        seen = search(session, "frame", [frame_hashes], limit=MAX_FRAME_DISTANCE) if frame_hashes else None
+        agrees = seen is not None and seen.video_id == heard.video_id
+        return FingerprintMatch(heard.video_id, "audio", heard.match, corroborated=agrees)
+    if not frame_hashes:
+        return None
+    return search(session, "frame", [frame_hashes], limit=MAX_FRAME_ONLY_DISTANCE)
 
 
 def index_video(session: Session, video_id: str) -> bool:
@@ -128,7 +160,7 @@ def generated_at(session: Session, video_id: str) -> datetime | None:
 
 
 def search(
-    session: Session, kind: str, queries: Sequence[Sequence[tuple[int, int]]]
+    session: Session, kind: str, queries: Sequence[Sequence[tuple[int, int]]], *, limit: float
 ) -> FingerprintMatch | None:
     """The indexed video that `queries` (one or more hash sequences of one upload) were copied from, if any.
 
@@ -139,7 +171,7 @@ def search(
     for query in queries:
         if not query:
             continue
-        found = _search_one(session, kind, list(query))
+        found = _search_one(session, kind, list(query), limit)
         if found is not None and (best is None or _better(found.match, best.match)):
             best = found
     return best
@@ -149,7 +181,9 @@ def _better(a: SequenceMatch, b: SequenceMatch) -> bool:
     return (a.mean_distance, -a.aligned) < (b.mean_distance, -b.aligned)
 
 
-def _search_one(session: Session, kind: str, query: list[tuple[int, int]]) -> FingerprintMatch | None:
+def _search_one(
+    session: Session, kind: str, query: list[tuple[int, int]], limit: float
+) -> FingerprintMatch | None:
     step = max(1, len(query) // _PROBE_HASHES)
     probes = query[::step]
     by_chunk: list[dict[int, list[int]]] = [defaultdict(list) for _ in _CHUNK_COLUMNS]
@@ -182,7 +216,7 @@ def _search_one(session: Session, kind: str, query: list[tuple[int, int]]) -> Fi
         widened = [o + d for o in candidates for d in (-1, 0, 1)]
         for source in _sequences(session, video_id, kind):
             found = match_sequence(query, source, candidate_offsets=widened)
-            if found is None or not is_copy(found, kind=kind, query_length=len(query)):
+            if found is None or not is_copy(found, query_length=len(query), limit=limit):
                 continue
             if best is None or _better(found, best.match):
                 best = FingerprintMatch(video_id, kind, found)

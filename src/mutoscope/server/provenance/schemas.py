@@ -22,7 +22,8 @@ class ProvenanceResult(BaseModel):
     validation_state: ValidationState | None = None  # c2pa only
     issuer: str | None = None  # c2pa only: who signed the manifest
     model: str | None = None  # c2pa only: the backend named in the manifest
-    source: Literal["frames", "audio"] | None = None  # watermark and fingerprint: where it was found
+    # watermark and fingerprint: where it was found
+    source: Literal["frames", "audio", "frames_and_audio"] | None = None
 
 
 class ContentProvenanceCheck(BaseModel):

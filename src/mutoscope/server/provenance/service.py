@@ -9,6 +9,7 @@ sound, fingerprints) and answers one result per method. A C2PA manifest is repor
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from mutoscope.db import Database, utcnow
 from mutoscope.ids import new_id
@@ -31,9 +32,7 @@ def check(db: Database, provenance: Provenance, data: bytes, limits: MediaLimits
     )
     with db.session() as session:
         watermark = _watermark(found, index.videos_by_payload(session, _payloads(found)))
-        frame_match = index.search(session, "frame", [found.frame_hashes])
-        audio_match = index.search(session, "audio", found.audio_hashes)
-        fingerprint = _fingerprint(frame_match, audio_match)
+        fingerprint = _fingerprint(index.trace(session, found.frame_hashes, found.audio_hashes))
         if fingerprint.video_id is not None:
             fingerprint.generated_at = _unix(index.generated_at(session, fingerprint.video_id))
         c2pa = _c2pa(found)
@@ -90,18 +89,16 @@ def _watermark(found: Inspection, known: dict[str, tuple[str, datetime]]) -> Pro
     return ProvenanceResult(type="watermark", outcome="not_detected")
 
 
-def _fingerprint(
-    frame: index.FingerprintMatch | None, audio: index.FingerprintMatch | None
-) -> ProvenanceResult:
-    candidates = [m for m in (frame, audio) if m is not None]
-    if not candidates:
+def _fingerprint(found: index.FingerprintMatch | None) -> ProvenanceResult:
+    if found is None:
         return ProvenanceResult(type="fingerprint", outcome="not_detected")
-    # Pictures identify a video better than sound (a soundtrack can be reused); prefer them when both match.
-    best = frame if frame is not None else candidates[0]
+    source: Literal["frames", "audio", "frames_and_audio"] = "frames" if found.kind == "frame" else "audio"
+    if found.corroborated:
+        source = "frames_and_audio"
     return ProvenanceResult(
         type="fingerprint",
         outcome="detected",
-        video_id=best.video_id,
-        score=best.match.score,
-        source="frames" if best.kind == "frame" else "audio",
+        video_id=found.video_id,
+        score=found.match.score,
+        source=source,
     )
