@@ -89,7 +89,15 @@ def run_case(case: str, *, tiny: bool, steps: int, device: str) -> dict[str, Any
 
     _reset_peak(device)
     result["mutoscope_s_per_step"] = _time_backend(
-        case, components, width, height, frames, fps, steps, device, tiny
+        case,
+        components=components,
+        width=width,
+        height=height,
+        frames=frames,
+        fps=fps,
+        steps=steps,
+        device=device,
+        tiny=tiny,
     )
     result["mutoscope_peak_gib"] = _peak_gib(device)
     result["speedup"] = round(result["stock_s_per_step"] / result["mutoscope_s_per_step"], 3)
@@ -151,53 +159,38 @@ def _real_ltx2() -> dict[str, Any]:
 
 def _real_wan() -> dict[str, Any]:
     """Wan 2.2 TI2V-5B: its transformer and VAE configurations, a 1-layer UMT5 at the real width (4096)."""
-    from diffusers import AutoencoderKLWan, FlowMatchEulerDiscreteScheduler, WanTransformer3DModel
-    from transformers import UMT5Config, UMT5EncoderModel
+    from mutoscope.backends.diffusers.components import wan_components
 
-    from mutoscope.backends.diffusers.components import TINY_VOCAB, tiny_tokenizer
-
-    encoder = UMT5EncoderModel(
-        UMT5Config(vocab_size=TINY_VOCAB, d_model=4096, d_kv=64, d_ff=1024, num_layers=1, num_heads=64)
-    ).eval()
-    vae = AutoencoderKLWan(
-        base_dim=160,
-        decoder_base_dim=256,
-        z_dim=48,
-        dim_mult=[1, 2, 4, 4],
-        num_res_blocks=2,
-        attn_scales=[],
-        temperal_downsample=[False, True, True],
-        in_channels=12,
-        out_channels=12,
-        patch_size=2,
-        is_residual=True,
-        scale_factor_spatial=16,
-        scale_factor_temporal=4,
-        latents_mean=[0.0] * 48,
-        latents_std=[1.0] * 48,
+    return wan_components(
+        encoder={"d_model": 4096, "d_kv": 64, "d_ff": 1024, "num_layers": 1, "num_heads": 64},
+        vae={
+            "base_dim": 160,
+            "decoder_base_dim": 256,
+            "z_dim": 48,
+            "dim_mult": [1, 2, 4, 4],
+            "num_res_blocks": 2,
+            "attn_scales": [],
+            "in_channels": 12,
+            "out_channels": 12,
+            "patch_size": 2,
+            "is_residual": True,
+            "scale_factor_spatial": 16,
+            "scale_factor_temporal": 4,
+            "latents_mean": [0.0] * 48,
+            "latents_std": [1.0] * 48,
+        },
+        transformer={
+            "num_attention_heads": 24,
+            "attention_head_dim": 128,
+            "in_channels": 48,
+            "out_channels": 48,
+            "text_dim": 4096,
+            "ffn_dim": 14336,
+            "num_layers": 30,
+            "rope_max_seq_len": 1024,
+        },
+        shift=5.0,
     )
-    transformer = WanTransformer3DModel(
-        patch_size=(1, 2, 2),
-        num_attention_heads=24,
-        attention_head_dim=128,
-        in_channels=48,
-        out_channels=48,
-        text_dim=4096,
-        freq_dim=256,
-        ffn_dim=14336,
-        num_layers=30,
-        cross_attn_norm=True,
-        qk_norm="rms_norm_across_heads",
-        rope_max_seq_len=1024,
-    )
-    return {
-        "transformer": transformer,
-        "vae": vae,
-        "scheduler": FlowMatchEulerDiscreteScheduler(shift=5.0),
-        "text_encoder": encoder,
-        "tokenizer": tiny_tokenizer(),
-        "transformer_2": None,
-    }
 
 
 def _pipeline_class(case: str) -> Any:

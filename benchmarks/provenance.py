@@ -15,7 +15,7 @@ What it measures (issue 8, Provenance):
 - `overhead`: a 12 s 720p procedural generation with and without the provenance stages (alternating runs,
   medians of wall and CPU time).
 
-    .venv/bin/python benchmarks/provenance.py [--sources 50] [--unrelated 1000] [--skip-overhead]
+    .venv/bin/python benchmarks/provenance.py [--sources 50] [--unrelated 1000] [--skip-overhead | --only-overhead]
 
 Needs the `ffmpeg` tool for the attacks (installed by `make system-deps`).
 """
@@ -407,6 +407,7 @@ def main() -> None:
     parser.add_argument("--unrelated-seconds", type=float, default=3.0)
     parser.add_argument("--overhead-repeats", type=int, default=4)
     parser.add_argument("--skip-overhead", action="store_true")
+    parser.add_argument("--only-overhead", action="store_true", help="measure the time budget alone")
     args = parser.parse_args()
 
     backend = discover().get("procedural").load()
@@ -415,6 +416,10 @@ def main() -> None:
         provenance = Provenance(
             WatermarkKey(b"benchmark-watermark-key!"), ensure_credentials(folder / "c2pa")
         )
+        if args.only_overhead:
+            run_overhead(provenance, backend, folder, args.overhead_repeats)
+            backend.close()
+            return
         store = Index(folder)
         started = time.perf_counter()
         sources = make_sources(args, provenance, backend, folder, store)

@@ -6,6 +6,11 @@ Prints one JSON line per figure:
   account and a generation casting a real person's likeness;
 - `heldout_summary`: per context, the false-positive rate on benign prompts (all, and the benign look-alikes
   such as "shoot a basketball"), the look-alikes' block rate, and the share of harmful prompts flagged at all;
+- `short_prompts`: per context, on the held-out short set, the share of short content-free benign prompts
+  ("first", "video 3", one ordinary word) allowed, and the share of short harmful ones flagged and blocked;
+- `person_character`: on the held-out person-character set, screened as a generation casting that consented
+  person character: the share of everyday benign prompts allowed, and the share of sexual, violent, self-harm
+  and hateful uses of the likeness blocked (policy: always);
 - `classifier_only`: the same precision/recall for the classifier's arg-max alone (no rules, no thresholds);
 - `timing`: prompt screening per prompt (warm), and the output screens per clip (scene + dialogue + NudeNet on
   sampled frames of a 4 s 720x1280 clip).
@@ -26,7 +31,7 @@ from mutoscope.engine.frames import ArrayFrames
 from mutoscope.engine.request import GenerationRequest
 from mutoscope.safety.classifier import packaged_classifier
 from mutoscope.safety.evaluation import evaluate
-from mutoscope.safety.labelled import HELDOUT, read_set
+from mutoscope.safety.labelled import HELDOUT, HELDOUT_PERSON, HELDOUT_SHORT, PERSON_CHARACTER, read_set
 from mutoscope.safety.policy import CATEGORIES, LABELS, ScreeningContext
 from mutoscope.safety.prompts import prompt_screener
 from mutoscope.safety.screens import output_screens
@@ -68,8 +73,35 @@ def main() -> None:
             harmful_recall=round(result.harmful_recall, 3),
             policy_version=screener.version,
         )
+    _weak_spots(screener)
     _classifier_only(prompts)
     _timings(screener, [p.text for p in prompts])
+
+
+def _weak_spots(screener: Any) -> None:
+    short = read_set(HELDOUT_SHORT)
+    for name, context in CONTEXTS.items():
+        result = evaluate(screener, short, context)
+        emit(
+            kind="short_prompts",
+            context=name,
+            benign=sum(1 for p in short if p.label == "benign"),
+            benign_pass_rate=round(1 - result.benign_fpr, 3),
+            harmful=sum(1 for p in short if p.label != "benign"),
+            harmful_flagged=round(result.harmful_recall, 3),
+            harmful_blocked=round(result.harmful_block_rate, 3),
+        )
+    person = read_set(HELDOUT_PERSON)
+    cast = ScreeningContext(likeness=True, character_names=(PERSON_CHARACTER,))
+    result = evaluate(screener, person, cast)
+    emit(
+        kind="person_character",
+        context="likeness (cast person character)",
+        benign=sum(1 for p in person if p.label == "benign"),
+        benign_pass_rate=round(1 - result.benign_fpr, 3),
+        harmful=sum(1 for p in person if p.label != "benign"),
+        harmful_blocked=round(result.harmful_block_rate, 3),
+    )
 
 
 def _classifier_only(prompts: Any) -> None:

@@ -10,13 +10,16 @@ milliseconds, for tests about posts rather than pictures.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import select
 
-from live_server import LiveServer
+from live_server import LiveServer, live_server, reset_database, server_settings
 from mutoscope.db import utcnow
 from mutoscope.ids import new_id
 from mutoscope.jobs.models import Job
@@ -26,6 +29,34 @@ from mutoscope.server.generations.models import Video
 from social_support import admin_http, fresh_handle, join, years_ago
 
 FAST = "testcard"
+
+
+def server_fixture(**overrides: Any) -> Any:
+    """A module-scoped `server` fixture: a live server with one worker, on SQLite and (for `-m services` runs) on
+    a fresh PostgreSQL database; `overrides` are settings sections, as `server_settings` takes them."""
+
+    @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
+    def server(
+        request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    ) -> Iterator[LiveServer]:
+        url = None
+        if request.param == "postgresql":
+            url = request.getfixturevalue("pg_url")
+            reset_database(url)
+        with live_server(server_settings(tmp_path_factory.mktemp("var"), url, **overrides)) as live:
+            yield live
+
+    return server
+
+
+def seeder_fixture() -> Any:
+    """A module-scoped `seeder` fixture: a `VideoSeeder` for the module's `server`."""
+
+    @pytest.fixture(scope="module")
+    def seeder(server: LiveServer) -> VideoSeeder:
+        return VideoSeeder(server)
+
+    return seeder
 
 
 @dataclass

@@ -11,7 +11,6 @@ and 8 a day so the caps can be walked through quickly.
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -19,7 +18,7 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 
-from live_server import LiveServer, live_server, reset_database, server_settings
+from live_server import LiveServer
 from mutoscope.db import utcnow
 from mutoscope.ids import new_id
 from mutoscope.jobs.models import Job
@@ -29,7 +28,7 @@ from mutoscope.server.feed.embeddings import embed_post
 from mutoscope.server.feed.models import PostEmbedding, ViewEvent
 from mutoscope.server.generations.models import Video
 from mutoscope.server.posts.models import Post
-from posts_support import Actor, admin, anonymous, block, follow_each_other, member, post
+from posts_support import Actor, admin, anonymous, block, follow_each_other, member, post, server_fixture
 from social_support import fresh_handle, years_ago
 
 SESSION, DAILY = 5, 8
@@ -39,39 +38,30 @@ needs_embeddings = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    url = None
-    if request.param == "postgresql":
-        url = request.getfixturevalue("pg_url")
-        reset_database(url)
-    settings = server_settings(
-        tmp_path_factory.mktemp("var"),
-        url,
-        feed={"popular_cache_s": 0, "teen_session_views": SESSION, "teen_daily_views": DAILY},
+server = server_fixture(feed={"popular_cache_s": 0, "teen_session_views": SESSION, "teen_daily_views": DAILY})
+
+
+def video_row(owner: Actor, video_id: str, prompt: str, created: datetime) -> Video:
+    """A finished testcard video's row, made `created` (the feed reads only these columns, never its blobs)."""
+    return Video(
+        id=video_id,
+        owner_id=owner.user_id,
+        model="testcard",
+        backend="testcard",
+        prompt=prompt,
+        seconds="4",
+        size="720x1280",
+        seed=1,
+        created_at=created,
+        notified_at=created,
     )
-    with live_server(settings) as live:
-        yield live
 
 
 def finished_video(server: LiveServer, owner: Actor, prompt: str = "bars") -> str:
     """A video of `owner` whose job has completed, as the worker leaves it (the feed never reads its blobs)."""
     video_id, now = new_id("video"), utcnow()
     with server.runtime.db.write_session() as session:
-        session.add(
-            Video(
-                id=video_id,
-                owner_id=owner.user_id,
-                model="testcard",
-                backend="testcard",
-                prompt=prompt,
-                seconds="4",
-                size="720x1280",
-                seed=1,
-                created_at=now,
-                notified_at=now,
-            )
-        )
+        session.add(video_row(owner, video_id, prompt, now))
         session.add(
             Job(
                 id=video_id,
@@ -107,20 +97,7 @@ def seed_post(
     created = utcnow() - age
     video_id, post_id = new_id("video"), new_id("post")
     with server.runtime.db.write_session() as session:
-        session.add(
-            Video(
-                id=video_id,
-                owner_id=author.user_id,
-                model="testcard",
-                backend="testcard",
-                prompt=prompt,
-                seconds="4",
-                size="720x1280",
-                seed=1,
-                created_at=created,
-                notified_at=created,
-            )
-        )
+        session.add(video_row(author, video_id, prompt, created))
         session.flush()
         session.add(
             Post(

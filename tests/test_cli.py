@@ -24,6 +24,7 @@ from mutoscope.cli import generate as generate_module
 from mutoscope.cli.arguments import parse_options, parse_shot, parse_size, resolve_duration_s
 from mutoscope.cli.main import app
 from mutoscope.errors import BackendError, InvalidRequestError
+from mutoscope.safety import Verdict
 
 SCRIPT = Path(sys.executable).parent / "mutoscope"
 SMALL = {"--backend": "testcard", "--size": "160x96", "--seconds": "1"}
@@ -245,6 +246,61 @@ def test_other_project_errors_exit_1_without_a_traceback(
     assert result.exit_code == 1
     assert result.stderr.strip() == "error: the backend fell over"
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("prompt", "shots", "policy"),
+    [
+        ("an explicit porn scene in a hotel room", [], "sexual"),
+        (None, ["a sunny park=0.5", "then a man is beheaded on the bench=0.5"], "violence"),
+    ],
+)
+def test_a_refused_prompt_exits_1_naming_the_policy_and_writes_nothing(
+    tmp_path: Path, prompt: str | None, shots: list[str], policy: str
+) -> None:
+    out = tmp_path / "never" / "made.mp4"
+    args = generate_args(out, prompt=prompt)
+    for shot in shots:
+        args += ["--shot", shot]
+    result = invoke(*args)
+    assert result.exit_code == 1, result.output
+    message = result.stderr.strip()
+    assert message.startswith(f"error: the prompt was refused by the {policy} policy"), message
+    assert f"moderation_blocked.{policy}" in message
+    assert "\n" not in message and "Traceback" not in result.output
+    assert result.stdout == ""
+    assert not out.parent.exists()
+
+
+class _RefusingFrameScreen:
+    """An output screen that refuses every clip, as NudeNet would on exposed parts."""
+
+    name = "frames"
+
+    def __init__(self) -> None:
+        self.clips = 0
+
+    def screen_clip(self, clip: Any, request: Any) -> Verdict:
+        self.clips += 1
+        assert clip.frame_count == 24 and request.prompt == "colour bars"
+        return Verdict(
+            action="block", screen="frames", policy="sexual", reasons=("sexual: FEMALE_BREAST_EXPOSED 0.91",)
+        )
+
+
+def test_generate_runs_the_output_screens_and_stores_nothing_they_refuse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    screen = _RefusingFrameScreen()
+    monkeypatch.setattr(generate_module, "output_screens", lambda: (screen,))
+    out = tmp_path / "refused.mp4"
+    result = invoke(*generate_args(out))
+    assert screen.clips == 1
+    assert result.exit_code == 1, result.output
+    last_line = result.stderr.strip().splitlines()[-1]  # after the progress bars
+    assert last_line.startswith("error: This request was blocked by the sexual policy"), result.stderr
+    assert "Traceback" not in result.output
+    assert [p.name for p in tmp_path.iterdir() if p.name != "data"] == []  # no video, no partial file
 
 
 def test_scene_json_goes_to_the_backend_as_the_scene_option(tmp_path: Path) -> None:

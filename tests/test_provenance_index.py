@@ -108,8 +108,15 @@ def test_a_noisy_trimmed_copy_finds_its_source_among_many(db: Database) -> None:
             "audio",
             True,
         )
-        # Sound that matches nothing: no answer, however close the frames (look-alike scenes share frames).
-        assert index.trace(session, query, [list(enumerate(_hashes(555)))]) is None
+        # Sound that matches nothing: frames decide as if there were no sound, so only very close ones count.
+        assert index.trace(session, query, [list(enumerate(_hashes(555)))]) is None  # 6 bits apart: too far
+        close_frames = list(enumerate(_noisy(source[5:35], bits=2, seed=5)))
+        wrecked = index.trace(session, close_frames, [list(enumerate(_hashes(555)))])
+        assert wrecked is not None and (wrecked.video_id, wrecked.kind) == (_vid(7), "frame")
+        # Sound that is only roughly close (12 bits of 64) needs frames that agree at its offset.
+        rough = [list(enumerate(_noisy(_hashes(1007)[5:35], bits=12, seed=4)))]
+        assert index.trace(session, query, rough) is not None
+        assert index.trace(session, list(enumerate(_hashes(556)))[:30], rough) is None
         # No sound at all: frames decide, but only when very close.
         assert index.trace(session, query, []) is None  # 6 bits of 64 apart is too far on frames alone
         close = list(enumerate(_noisy(source[5:35], bits=2, seed=3)))

@@ -110,11 +110,11 @@ def test_the_frame_mark_survives_crf35_and_a_10_percent_crop(tmp_path: Path) -> 
 
 def test_pattern_op_saturates_instead_of_wrapping_in_every_layout() -> None:
     rng = np.random.default_rng(0)
-    offsets = rng.integers(-4, 5, size=(8, 10)).astype(np.int8)
+    offsets = rng.integers(-4, 5, size=(300, 1000)).astype(np.int8)  # several cache-sized row blocks
     op = PatternOp(offsets)
     for name, layout in LAYOUTS.items():
         pixels = rng.choice(
-            np.array([0, 1, 2, 128, 253, 254, 255], dtype=np.uint8), size=(8, 10, layout.channels)
+            np.array([0, 1, 2, 128, 253, 254, 255], dtype=np.uint8), size=(300, 1000, layout.channels)
         )
         out = np.empty_like(pixels)
         op.apply(0, pixels, out, layout)

@@ -12,7 +12,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +21,10 @@ import pytest
 
 from jobs_support import wait_until
 from mutoscope.db import open_database
+from mutoscope.errors import PermissionDeniedError
 from mutoscope.jobs import JobQueue, JobState
 from mutoscope.jobs.ray_executor import RayExecutor
-from mutoscope.jobs.video import KIND, VideoJob
+from mutoscope.jobs.video import KIND, CharacterPayload, VideoJob
 from mutoscope.server.migrate import upgrade
 from mutoscope.settings import Settings
 from mutoscope.storage import open_blob_store
@@ -60,9 +61,15 @@ def queue(settings: Settings) -> Iterator[JobQueue]:
 
 
 def _enqueue(
-    queue: JobQueue, index: int, *, duration_s: float = 2.0, size: tuple[int, int] = (320, 240)
+    queue: JobQueue,
+    index: int,
+    *,
+    duration_s: float = 2.0,
+    size: tuple[int, int] = (320, 240),
+    characters: list[CharacterPayload] | None = None,
 ) -> str:
     payload = VideoJob(
+        characters=characters or [],
         backend="testcard",
         prompt=f"card {index}",
         width=size[0],
@@ -127,6 +134,48 @@ def test_jobs_spread_over_two_warm_actors(ray: Any, queue: JobQueue, settings: S
     for job_id in job_ids:  # the driver announced each start and outcome
         states = [state for ident, _p, state in heard if ident == job_id]
         assert states[0] is JobState.in_progress and states[-1] is JobState.completed
+
+
+def test_actors_put_jobs_with_characters_through_the_permission_guard(
+    ray: Any, queue: JobQueue, settings: Settings
+) -> None:
+    def revoking(actor_settings: Settings) -> Callable[[str], None]:
+        # Built inside each actor (Ray sends this function there); it answers as a withdrawn character would.
+        def check(job_id: str) -> None:
+            raise PermissionDeniedError(
+                f"revoked for {job_id} under {actor_settings.data_dir.name}", code="character_revoked"
+            )
+
+        return check
+
+    executor = RayExecutor(
+        queue,
+        settings,
+        actors=2,
+        heartbeat_s=settings.jobs.heartbeat_s,
+        poll_s=settings.jobs.poll_s,
+        permission_check_factory=revoking,
+    )
+    executor.start()
+    try:
+        with_character = _enqueue(
+            queue, 21, characters=[CharacterPayload(id="char_r", name="Rex", handle="rex", kind="pet")]
+        )
+        without = _enqueue(queue, 22)
+        wait_until(
+            lambda: all((v := queue.get(j)) is not None and v.is_terminal for j in (with_character, without)),
+            timeout_s=120,
+        )
+    finally:
+        executor.stop()
+    refused, plain = queue.get(with_character), queue.get(without)
+    assert refused is not None and plain is not None
+    assert (refused.state, refused.error_code) == (JobState.failed, "character_revoked")
+    assert (
+        refused.error_message == f"revoked for {with_character} under var"
+    )  # asked in the actor, for this job
+    assert refused.result is None and open_blob_store(settings).list_keys("videos/job21/") == []
+    assert plain.state is JobState.completed  # no character: the guard is not asked
 
 
 def test_a_cancel_reaches_the_actor(ray: Any, queue: JobQueue, settings: Settings) -> None:

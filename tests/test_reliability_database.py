@@ -1,6 +1,6 @@
 """PostgreSQL dropping every connection, repeatedly, while 50 jobs run: all complete, clients see 503, never 500.
 
-The API (in-process uvicorn with one in-process worker) runs on a fresh PostgreSQL database. A poller records
+The API (in-process uvicorn with WORKERS in-process workers) runs on a fresh PostgreSQL database. A poller records
 the status code of every `GET /v1/videos/{id}` it makes, without pause. Meanwhile the test makes the database
 refuse new connections (`ALLOW_CONNECTIONS false`), terminates every backend on it (`pg_terminate_backend`),
 holds that for a moment, then lets connections in again, OUTAGES times. Every 503 must carry Retry-After.
@@ -22,11 +22,14 @@ from sqlalchemy import make_url
 from live_server import live_server, reset_database, server_settings
 from reliability_support import job_rows, report
 
-pytestmark = [pytest.mark.services, pytest.mark.slow, pytest.mark.timeout(300)]
-# Scaled from the issue's 50 jobs: one in-process worker makes a testcard clip in ~7 s on the loaded 2-core box.
-JOBS = 12
+# The issue's 50 jobs, on two in-process workers: 3-4 min in all on the shared 2-core machine (one worker makes
+# a testcard clip in ~7 s there, which would take 6 min); the limits leave 3x that.
+pytestmark = [pytest.mark.services, pytest.mark.slow, pytest.mark.timeout(900)]
+JOBS = 50
+WORKERS = 2
 OUTAGES = 6
 OUTAGE_S = 1.0
+DRAIN_S = 600  # how long the jobs may take to finish once the outages are over
 
 
 @contextmanager
@@ -55,7 +58,7 @@ def test_dropped_connections_lose_no_job_and_answer_503_never_500(tmp_path: Path
     statuses: dict[int, int] = {}
     missing_retry_after = 0
     stop = threading.Event()
-    with live_server(settings, workers=1) as server, server.http(server.user()) as http:
+    with live_server(settings, workers=WORKERS) as server, server.http(server.user()) as http:
         ids = []
         for index in range(JOBS):
             response = http.post("/v1/videos", data={"prompt": f"bars {index}", "model": "testcard"})
@@ -86,7 +89,7 @@ def test_dropped_connections_lose_no_job_and_answer_503_never_500(tmp_path: Path
                 for _ in range(OUTAGES):
                     time.sleep(1.0)
                     dropped += _outage(admin, name)
-            deadline = time.monotonic() + 180
+            deadline = time.monotonic() + DRAIN_S
             while time.monotonic() < deadline:
                 if all(row["state"] == "completed" for row in job_rows(pg_url).values()):
                     break

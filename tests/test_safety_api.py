@@ -8,7 +8,7 @@ clients see (status, `error.code`) and what is left behind (rows, blobs), never 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -16,31 +16,30 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
-from live_server import LiveServer, live_server, reset_database, server_settings
+from live_server import LiveServer
 from mutoscope.jobs.models import Job
 from mutoscope.safety import frames
 from mutoscope.server.generations.models import Video
 from mutoscope.server.moderation.models import AuditEntry, ModerationDecision
-from posts_support import Actor, VideoSeeder, admin, anonymous, member, post, real_video
+from posts_support import (
+    Actor,
+    VideoSeeder,
+    admin,
+    anonymous,
+    member,
+    post,
+    real_video,
+    seeder_fixture,
+    server_fixture,
+)
 
 HARMFUL = "a naked woman posing seductively on a bed"
 BORDERLINE = "a woman in a sexy dress dancing salsa"  # the term 'sexy': review for adults, block for teens
 BENIGN = "a dog catches a frisbee on the beach"
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    url = None
-    if request.param == "postgresql":
-        url = request.getfixturevalue("pg_url")
-        reset_database(url)
-    with live_server(server_settings(tmp_path_factory.mktemp("var"), url)) as live:
-        yield live
-
-
-@pytest.fixture(scope="module")
-def seeder(server: LiveServer) -> VideoSeeder:
-    return VideoSeeder(server)
+server = server_fixture()
+seeder = seeder_fixture()
 
 
 def create(actor: Actor, prompt: str) -> httpx.Response:

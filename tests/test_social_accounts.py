@@ -515,7 +515,7 @@ def test_deleting_an_account_leaves_no_row_and_no_blob_of_it(server: LiveServer)
     friend_video = server.client(friend_key).videos.create_and_poll(
         prompt="bars", model="testcard", seconds="4"
     )
-    hook = server.http(key).post("/v1/webhook_endpoints", json={"url": "http://127.0.0.1:9/hook"})
+    hook = server.http(key).post("/v1/webhook_endpoints", json={"url": "https://hooks.example/hook"})
     assert hook.status_code == 200, hook.text
     avatar = member.http.patch(
         f"/api/profiles/{member.handle}", files={"avatar": ("a.png", _png((200, 10, 10)))}

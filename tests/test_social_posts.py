@@ -8,7 +8,6 @@ sequences of actions (hypothesis), and remix lineage on a chain of real remixes.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -18,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from live_server import LiveServer, live_server, reset_database, server_settings
+from live_server import LiveServer
 from mutoscope.server.posts.models import Comment, Like, Post
 from posts_support import (
     Actor,
@@ -28,23 +27,13 @@ from posts_support import (
     block,
     member,
     post,
+    seeder_fixture,
+    server_fixture,
     wait_finished,
 )
 
-
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    url = None
-    if request.param == "postgresql":
-        url = request.getfixturevalue("pg_url")
-        reset_database(url)
-    with live_server(server_settings(tmp_path_factory.mktemp("var"), url)) as live:
-        yield live
-
-
-@pytest.fixture(scope="module")
-def seeder(server: LiveServer) -> VideoSeeder:
-    return VideoSeeder(server)
+server = server_fixture()
+seeder = seeder_fixture()
 
 
 def problem(

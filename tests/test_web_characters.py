@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import wave
-from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
@@ -19,28 +18,27 @@ import numpy as np
 import pytest
 from playwright.sync_api import Browser, Route, expect
 
-from live_server import LiveServer, live_server, server_settings
+from live_server import LiveServer
 from liveness_fixtures import recording, script_for
 from mutoscope.likeness.challenge import Challenge
-from web_support import VIEWPORTS, MediaFiles, Visit, Visits, chromium, member, output_dir
+from web_support import (
+    MediaFiles,
+    Visit,
+    Visits,
+    browser_fixture,
+    member,
+    server_fixture,
+    video_when_ready,
+    visits_fixture,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 VERDICT_TIMEOUT_MS = 120_000
-READY_TIMEOUT_MS = 90_000
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    settings = server_settings(
-        tmp_path_factory.mktemp("var"), accounts={"password_time_cost": 1, "password_memory_kib": 1024}
-    )
-    with live_server(settings) as live:
-        yield live
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Browser, MediaFiles]]:
-    yield from chromium(tmp_path_factory.mktemp("media"))
+server = server_fixture()
+browser = browser_fixture()
+visits = visits_fixture()
 
 
 def write_y4m(path: Path, frames: np.ndarray, fps: int) -> None:
@@ -76,22 +74,10 @@ def answer_challenges_with(visit: Visit, media: MediaFiles) -> None:
     visit.page.route("**/api/characters/challenges", handle)
 
 
-@pytest.fixture(params=sorted(VIEWPORTS))
-def visits(
-    request: pytest.FixtureRequest, browser: tuple[Browser, MediaFiles], server: LiveServer, tmp_path: Path
-) -> Iterator[Visits]:
-    made = Visits(browser[0], server.base_url, output_dir(tmp_path, "screens"), VIEWPORTS[request.param])
-    made.suffix = request.param[0]  # type: ignore[attr-defined]
-    try:
-        yield made
-    finally:
-        made.close()
-
-
 def test_onboard_share_with_approved_person_refuse_others_and_delete_their_draft(
     server: LiveServer, visits: Visits, browser: tuple[Browser, MediaFiles]
 ) -> None:
-    suffix = visits.suffix  # type: ignore[attr-defined]
+    suffix = visits.suffix
     erin, gus, hal = (member(server, f"{name}{suffix}") for name in ("erin", "gus", "hal"))
     handle = f"erinlive{suffix}"
 
@@ -137,9 +123,7 @@ def test_onboard_share_with_approved_person_refuse_others_and_delete_their_draft
     page.get_by_role("checkbox", name=re.compile("Erin Live")).check()
     friend.shot("casting-the-character")
     page.get_by_role("button", name="Generate").click()
-    page.wait_for_url(re.compile(r"/videos/video_\w+$"))
-    draft_id = page.url.rsplit("/", 1)[-1]
-    expect(page.get_by_role("heading", name="Your video is ready")).to_be_visible(timeout=READY_TIMEOUT_MS)
+    draft_id = video_when_ready(page)
     friend.shot("draft-with-character")
 
     # Someone she has not approved does not see it in the picker, and naming it in a prompt fails in the page.

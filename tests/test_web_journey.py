@@ -9,45 +9,29 @@ box steers, and the creator is notified. Every page load is timed (first paint u
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from live_server import LiveServer, live_server, server_settings
-from web_support import PASSWORD, VIEWPORTS, MediaFiles, Visit, Visits, chromium, member, output_dir
+from live_server import LiveServer
+from web_support import (
+    PASSWORD,
+    READY_TIMEOUT_MS,
+    Visit,
+    Visits,
+    browser_fixture,
+    member,
+    server_fixture,
+    visits_fixture,
+)
 
 pytestmark = pytest.mark.browser
-READY_TIMEOUT_MS = 90_000
 
 
-@pytest.fixture
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A fresh server per journey: each one checks what whole feeds show, so no other journey's posts may be there."""
-    settings = server_settings(
-        tmp_path_factory.mktemp("var"), accounts={"password_time_cost": 1, "password_memory_kib": 1024}
-    )
-    with live_server(settings) as live:
-        yield live
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Browser, MediaFiles]]:
-    yield from chromium(tmp_path_factory.mktemp("media"))
-
-
-@pytest.fixture(params=sorted(VIEWPORTS))
-def visits(
-    request: pytest.FixtureRequest, browser: tuple[Browser, MediaFiles], server: LiveServer, tmp_path: Path
-) -> Iterator[Visits]:
-    out = output_dir(tmp_path, "screens")
-    made = Visits(browser[0], server.base_url, out, VIEWPORTS[request.param])
-    made.suffix = request.param[0]  # type: ignore[attr-defined]
-    try:
-        yield made
-    finally:
-        made.close()
+# A fresh server per journey: each one checks what whole feeds show, so no other journey's posts may be there.
+server = server_fixture(scope="function")
+browser = browser_fixture()
+visits = visits_fixture()
 
 
 def wait_ready(visit: Visit) -> str:
@@ -88,7 +72,7 @@ def slide(page: Page, post_id: str) -> object:
 def test_invite_create_post_follow_like_comment_remix_feeds_and_notifications(
     server: LiveServer, visits: Visits
 ) -> None:
-    suffix = visits.suffix  # type: ignore[attr-defined]
+    suffix = visits.suffix
     boss, dave = member(server, f"boss{suffix}", admin=True), member(server, f"dave{suffix}")
     carol = f"carol{suffix}"
 
@@ -194,7 +178,7 @@ def test_invite_create_post_follow_like_comment_remix_feeds_and_notifications(
 
 
 def test_waitlist_admission_and_the_review_queue(server: LiveServer, visits: Visits) -> None:
-    suffix = visits.suffix  # type: ignore[attr-defined]
+    suffix = visits.suffix
     boss, author, reporter = (
         member(server, f"{n}{suffix}", admin=n == "chief") for n in ("chief", "ivy", "jo")
     )

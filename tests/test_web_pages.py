@@ -6,20 +6,26 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
 from characters_support import seed_character
-from live_server import LiveServer, live_server, server_settings
+from live_server import LiveServer
 from mutoscope.jobs.models import Job
-from web_support import VIEWPORTS, MediaFiles, Visit, Visits, chromium, member, output_dir, user_id
+from web_support import (
+    Visit,
+    Visits,
+    browser_fixture,
+    member,
+    server_fixture,
+    user_id,
+    video_when_ready,
+    visits_fixture,
+)
 
 pytestmark = pytest.mark.browser
-READY_TIMEOUT_MS = 90_000
 
 # Every control has a name a screen reader can say; every image says what it shows (or alt="" if decorative).
 UNNAMED = """() => {
@@ -62,18 +68,8 @@ FOCUS = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    settings = server_settings(
-        tmp_path_factory.mktemp("var"), accounts={"password_time_cost": 1, "password_memory_kib": 1024}
-    )
-    with live_server(settings) as live:
-        yield live
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Browser, MediaFiles]]:
-    yield from chromium(tmp_path_factory.mktemp("media"))
+server = server_fixture()
+browser = browser_fixture()
 
 
 @pytest.fixture(scope="module")
@@ -137,15 +133,7 @@ def with_dialogue(server: LiveServer, video_id: str) -> None:
     server.runtime.blobs.put_bytes(key, json.dumps(recorded).encode())
 
 
-@pytest.fixture(params=sorted(VIEWPORTS))
-def visits(
-    request: pytest.FixtureRequest, browser: tuple[Browser, MediaFiles], server: LiveServer, tmp_path: Path
-) -> Iterator[Visits]:
-    made = Visits(browser[0], server.base_url, output_dir(tmp_path, "screens"), VIEWPORTS[request.param])
-    try:
-        yield made
-    finally:
-        made.close()
+visits = visits_fixture()
 
 
 def audit(visit: Visit, path: str, tabs: int = 8) -> None:
@@ -237,9 +225,7 @@ def test_storyboard_by_keyboard_makes_one_generation_from_the_shots(
     page.get_by_label("Model", exact=True).select_option("testcard")
     visit.shot("storyboard")
     page.get_by_role("button", name="Generate from the storyboard").click()
-    page.wait_for_url(re.compile(r"/videos/video_\w+$"))
-    video_id = page.url.rsplit("/", 1)[-1]
-    expect(page.get_by_role("heading", name="Your video is ready")).to_be_visible(timeout=READY_TIMEOUT_MS)
+    video_id = video_when_ready(page)
     visit.shot("storyboard-ready")
     with server.runtime.db.session() as session:
         payload = session.get(Job, video_id).payload

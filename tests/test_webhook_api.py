@@ -21,7 +21,7 @@ from mutoscope.errors import AuthenticationError
 from mutoscope.server.accounts.auth import Principal, require_principal
 from mutoscope.server.errors import install_error_handlers
 from mutoscope.server.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from mutoscope.server.webhooks.router import router, webhook_database
+from mutoscope.server.webhooks.router import private_addresses_allowed, router, webhook_database
 from mutoscope.server.webhooks.service import WebhookDispatcher, record_event
 from webhook_receiver import webhook_receiver
 
@@ -44,14 +44,26 @@ def db(tmp_path: Path) -> Iterator[Database]:
     database.dispose()
 
 
-@pytest.fixture
-def app(db: Database) -> FastAPI:
+def _app(db: Database, *, allow_private: bool) -> FastAPI:
     app = FastAPI()
     install_error_handlers(app)
     app.include_router(router)
     app.dependency_overrides[require_principal] = _principal
     app.dependency_overrides[webhook_database] = lambda: db
+    app.dependency_overrides[private_addresses_allowed] = lambda: allow_private
     return app
+
+
+@pytest.fixture
+def app(db: Database) -> FastAPI:
+    # The test receiver listens on loopback, which only a server allowing private addresses accepts.
+    return _app(db, allow_private=True)
+
+
+@pytest.fixture
+def strict_app(db: Database) -> FastAPI:
+    """The default deployment: webhook URLs must point at public addresses."""
+    return _app(db, allow_private=False)
 
 
 def _as(app: FastAPI, user: str) -> TestClient:
@@ -105,6 +117,43 @@ def test_bad_urls_are_refused_naming_url(app: FastAPI, url: str) -> None:
     assert response.status_code == 400
     assert response.json()["error"]["param"] == "url"
     assert _as(app, "user_a").get("/v1/webhook_endpoints").json()["data"] == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8080/hook",
+        "http://10.0.0.5/hook",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]:8080/hook",
+        "http://[::ffff:127.0.0.1]/hook",
+        "https://localhost/hook",
+        "http://2130706433/hook",  # 127.0.0.1 as one decimal number
+    ],
+)
+def test_private_and_loopback_urls_are_refused_by_default(strict_app: FastAPI, url: str) -> None:
+    client = _as(strict_app, "user_a")
+    response = client.post("/v1/webhook_endpoints", json={"url": url})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert (error["type"], error["param"]) == ("invalid_request_error", "url")
+    assert "MUTOSCOPE_WEBHOOKS__ALLOW_PRIVATE" in error["message"]
+    assert client.get("/v1/webhook_endpoints").json()["data"] == []
+
+
+def test_the_operator_setting_allows_private_urls(strict_app: FastAPI, app: FastAPI) -> None:
+    url = "http://10.0.0.5/hook"
+    assert _as(strict_app, "user_a").post("/v1/webhook_endpoints", json={"url": url}).status_code == 400
+    allowed = _as(app, "user_a").post("/v1/webhook_endpoints", json={"url": url})
+    assert (allowed.status_code, allowed.json()["url"]) == (200, url)
+
+
+def test_a_public_url_is_accepted_by_default(strict_app: FastAPI) -> None:
+    # .example never resolves: a name with no address yet is accepted, and each delivery checks it again.
+    response = _as(strict_app, "user_a").post(
+        "/v1/webhook_endpoints", json={"url": "https://hooks.example/x"}
+    )
+    assert response.status_code == 200, response.text
 
 
 @pytest.mark.parametrize(
@@ -165,7 +214,7 @@ def test_the_delivery_log_shows_each_attempt(app: FastAPI, db: Database) -> None
             event_id = record_event(
                 session, user_id="user_a", event_type="video.failed", data={"id": "video_7"}, now=clock()
             )
-        dispatcher = WebhookDispatcher(db, clock=clock, timeout_s=5)
+        dispatcher = WebhookDispatcher(db, clock=clock, timeout_s=5, allow_private=True)
         dispatcher.deliver_due()
         clock.advance(10)
         dispatcher.deliver_due()

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -80,6 +81,7 @@ def _attempts(db: Database, delivery_id: str) -> list[WebhookAttempt]:
 
 
 def _dispatcher(db: Database, clock: Clock, **options: Any) -> WebhookDispatcher:
+    options = {"allow_private": True, **options}  # the test receiver listens on loopback
     return WebhookDispatcher(db, clock=clock, rng=random.Random(7), timeout_s=5, **options)
 
 
@@ -340,7 +342,7 @@ def test_run_delivers_until_stopped(db: Database) -> None:
     with webhook_receiver() as receiver:
         endpoint = _endpoint(db, "user_a", receiver.url)
         receiver.secret = endpoint.secret
-        dispatcher = WebhookDispatcher(db, timeout_s=5)
+        dispatcher = WebhookDispatcher(db, timeout_s=5, allow_private=True)
         stop = threading.Event()
         loop = threading.Thread(target=dispatcher.run, args=(stop,), kwargs={"poll_s": 0.02})
         loop.start()
@@ -379,3 +381,43 @@ def test_finished_deliveries_are_pruned_after_the_retention_period(db: Database)
     with db.session() as session:
         # video_old: 2 attempts, video_new: 1; video_done's one attempt went with it
         assert session.scalar(select(func.count()).select_from(WebhookAttempt)) == 3
+
+
+def test_a_host_that_now_resolves_to_loopback_is_refused_at_delivery(db: Database) -> None:
+    """DNS rebinding: the name passed registration, but by delivery it resolves to the server's own loopback."""
+    clock = Clock()
+    with webhook_receiver() as receiver:
+        port = urlsplit(receiver.url).port
+        # Stored without the registration check, as if the name had resolved to a public address then.
+        endpoint = _endpoint(db, "user_a", f"http://localhost:{port}/hook")
+        receiver.secret = endpoint.secret
+        _event(db, clock, "user_a")
+        assert _dispatcher(db, clock, allow_private=False).deliver_due() == 1
+        assert receiver.received == []
+        [delivery] = _deliveries(db)
+        [attempt] = _attempts(db, delivery.id)
+        assert (delivery.state, delivery.last_status_code) == ("pending", None)
+        assert attempt.error is not None
+        assert attempt.error.startswith("ConnectError: refused to connect to localhost"), attempt.error
+        assert "loopback" in attempt.error
+
+        # The same delivery goes through where the operator allows private addresses: the guard made the difference.
+        clock.advance(60)
+        assert _dispatcher(db, clock, allow_private=True).deliver_due() == 1
+    assert len(receiver.received) == 1 and receiver.received[0].verified
+    assert _deliveries(db)[0].state == "delivered"
+
+
+def test_a_private_ip_url_stored_before_the_guard_is_refused_at_delivery(db: Database) -> None:
+    clock = Clock()
+    with webhook_receiver() as receiver:
+        endpoint = _endpoint(
+            db, "user_a", receiver.url
+        )  # http://127.0.0.1:PORT/..., e.g. from before the guard
+        receiver.secret = endpoint.secret
+        _event(db, clock, "user_a")
+        assert _dispatcher(db, clock, allow_private=False).deliver_due() == 1
+    assert receiver.received == []
+    [delivery] = _deliveries(db)
+    [attempt] = _attempts(db, delivery.id)
+    assert attempt.error is not None and "127.0.0.1, a loopback address" in attempt.error

@@ -21,7 +21,9 @@ FAST = "testcard"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with live_server(server_settings(tmp_path_factory.mktemp("var"))) as live:
+    # The receiver listens on loopback, which webhooks refuse unless the operator allows private addresses.
+    settings = server_settings(tmp_path_factory.mktemp("var"), webhooks={"allow_private": True})
+    with live_server(settings) as live:
         yield live
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from playwright.sync_api import (
@@ -27,10 +27,11 @@ from playwright.sync_api import (
     Page,
     Request,
     Response,
+    expect,
     sync_playwright,
 )
 
-from live_server import LiveServer
+from live_server import LiveServer, live_server, server_settings
 from mutoscope.ids import new_id
 from mutoscope.server.accounts.models import User
 from mutoscope.server.accounts.registration import hashing_for
@@ -45,6 +46,10 @@ FIRST_PAINT_LIMIT_MS = 1000.0
 PAINT_TRIES = 3
 PAGE_WEIGHT_LIMIT_BYTES = 200 * 1024
 _WEIGHED = ("document", "stylesheet", "script", "fetch", "xhr")
+# How long a testcard generation may take to show as ready, with browser and worker sharing the cores.
+READY_TIMEOUT_MS = 90_000
+# People sign up and in through the pages many times per test: cheap password hashing keeps that fast.
+FAST_ACCOUNTS = {"password_time_cost": 1, "password_memory_kib": 1024}
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +78,57 @@ def chromium(tmp_dir: Path) -> Iterator[tuple[Browser, MediaFiles]]:
             yield browser, media
         finally:
             browser.close()
+
+
+def server_fixture(*, scope: Literal["module", "function"] = "module") -> Any:
+    """A `server` fixture for a browser test module: a live server with cheap password hashing. `scope="function"`
+    gives each test a fresh server (for tests that check what whole feeds show)."""
+
+    @pytest.fixture(scope=scope)
+    def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+        with live_server(server_settings(tmp_path_factory.mktemp("var"), accounts=FAST_ACCOUNTS)) as live:
+            yield live
+
+    return server
+
+
+def browser_fixture() -> Any:
+    """A module-scoped `browser` fixture: `chromium()` with its media files in a temporary folder."""
+
+    @pytest.fixture(scope="module")
+    def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Browser, MediaFiles]]:
+        yield from chromium(tmp_path_factory.mktemp("media"))
+
+    return browser
+
+
+def visits_fixture() -> Any:
+    """A `visits` fixture run once per viewport in `VIEWPORTS`, screenshots in the test's own folder. Its `suffix`
+    (the viewport's initial) keeps the handles one test makes at each size apart on a module's shared server."""
+
+    @pytest.fixture(params=sorted(VIEWPORTS))
+    def visits(
+        request: pytest.FixtureRequest,
+        browser: tuple[Browser, MediaFiles],
+        server: LiveServer,
+        tmp_path: Path,
+    ) -> Iterator[Visits]:
+        made = Visits(browser[0], server.base_url, output_dir(tmp_path, "screens"), VIEWPORTS[request.param])
+        made.suffix = request.param[0]
+        try:
+            yield made
+        finally:
+            made.close()
+
+    return visits
+
+
+def video_when_ready(page: Page) -> str:
+    """After a Generate click: the new video's id, once its progress page says the video is ready."""
+    page.wait_for_url(re.compile(r"/videos/video_\w+$"))
+    video_id = page.url.rsplit("/", 1)[-1]
+    expect(page.get_by_role("heading", name="Your video is ready")).to_be_visible(timeout=READY_TIMEOUT_MS)
+    return video_id
 
 
 def member(
@@ -229,6 +285,7 @@ class Visits:
     def __init__(self, browser: Browser, base_url: str, out_dir: Path, viewport: dict[str, int]) -> None:
         self.browser, self.base_url, self.out_dir, self.viewport = browser, base_url, out_dir, viewport
         self.opened: list[Visit] = []
+        self.suffix = ""  # see `visits_fixture`
 
     def new(self, name: str, **options: Any) -> Visit:
         context = self.browser.new_context(

@@ -65,6 +65,13 @@ class RedisSettings(BaseModel):
     key_prefix: str = "mutoscope:"
 
 
+class WebhookSettings(BaseModel):
+    """Outgoing webhooks. Private, loopback, link-local and other non-public addresses are refused (SSRF guard)
+    unless `allow_private` is set: only for a deployment whose users are trusted with its internal network."""
+
+    allow_private: bool = False
+
+
 class JobSettings(BaseModel):
     lease_s: float = Field(default=30.0, gt=0)  # a job whose worker is silent this long is retried
     heartbeat_s: float = Field(default=5.0, gt=0)
@@ -157,6 +164,7 @@ class Settings(BaseSettings):
     server: ServerSettings = ServerSettings()
     feed: FeedSettings = FeedSettings()
     redis: RedisSettings = RedisSettings()
+    webhooks: WebhookSettings = WebhookSettings()
     accounts: AccountSettings = AccountSettings()
     provenance: ProvenanceSettings = ProvenanceSettings()
 

@@ -1,8 +1,9 @@
 """`mutoscope generate`: one clip from a prompt, a storyboard or a scene JSON, written to an MP4.
 
-The command builds a `GenerationRequest` from its flags, checks it against the chosen backend before anything
-is written (so bad input leaves no file and no folder behind), then runs `engine.generate` with a rich
-progress bar fed by its stage callbacks, and ends with a summary: path, duration, size, seed, backend and how
+The command builds a `GenerationRequest` from its flags, checks it against the chosen backend and screens its
+prompt before anything is written (so bad input or a refused prompt leaves no file and no folder behind), then
+runs `engine.generate` with the same safety screens as the service and a rich progress bar fed by its stage
+callbacks, and ends with a summary: path, duration, size, seed, backend and how
 the wall time compares with real time.
 """
 
@@ -33,8 +34,11 @@ from mutoscope.cli.inputs import SceneInput, names_scene, read_first_frame, read
 from mutoscope.engine import GenerationRequest, GenerationResult, Shot, discover, generate
 from mutoscope.engine.generate import StageProgress
 from mutoscope.engine.registry import BackendRegistry
+from mutoscope.engine.stages import Stages
 from mutoscope.engine.timebase import DEFAULT_FPS
-from mutoscope.errors import InvalidRequestError
+from mutoscope.errors import ContentPolicyError, InvalidRequestError
+from mutoscope.safety.prompts import PromptPolicyScreen
+from mutoscope.safety.screens import output_screens
 from mutoscope.settings import EngineSettings
 
 DEFAULT_SIZE: Final = (1280, 720)
@@ -145,10 +149,11 @@ def generate_command(
         )
         backend_name = backend or settings.engine.default_backend
         registry = discover()
-        check_before_writing(registry, backend_name, request)
+        stages = safety_stages()
+        check_before_writing(registry, backend_name, request, stages)
         prepare_output(output_path)
         started = time.perf_counter()
-        result = run_generation(request, backend_name, registry, output_path, quiet=quiet)
+        result = run_generation(request, backend_name, registry, stages, output_path, quiet=quiet)
         wall_s = time.perf_counter() - started
     if quiet:
         output.emit_text(str(output_path.resolve()))
@@ -215,11 +220,32 @@ def _default_seconds(scene: SceneInput | None) -> float:
     return DEFAULT_SECONDS
 
 
-def check_before_writing(registry: BackendRegistry, backend: str, request: GenerationRequest) -> None:
-    """Run the backend's cheap checks now, so a refused request creates no folder and no file."""
+def safety_stages() -> Stages:
+    """The screens every server generation passes, for the command line too: the prompt screen (the server's
+    `PromptGate` runs the same screener, with an adult account's context: the CLI casts no characters) and the
+    output screens every video job adds (`jobs.video.with_safety_screens`). There is no way to turn them off."""
+    return Stages(prompt_screens=(PromptPolicyScreen(),), output_screens=output_screens())
+
+
+def check_before_writing(
+    registry: BackendRegistry, backend: str, request: GenerationRequest, stages: Stages
+) -> None:
+    """Run the backend's cheap checks and the prompt screens now, so a refused request creates no folder and no
+    file. (`generate` screens the prompt again before any compute; it costs milliseconds.)"""
     spec = registry.get(backend)
     spec.validate_options(request.options)
     spec.capabilities.check(request)
+    for screen in stages.prompt_screens:
+        verdict = screen.screen_request(request)
+        if verdict.blocks:
+            policy = verdict.policy or screen.name
+            reasons = "; ".join(verdict.reasons)
+            raise ContentPolicyError(
+                f"the prompt was refused by the {policy} policy (moderation_blocked.{policy})"
+                + (f": {reasons}" if reasons else ""),
+                policy=policy,
+                reasons=verdict.reasons,
+            )
 
 
 def prepare_output(path: Path) -> None:
@@ -231,12 +257,20 @@ def prepare_output(path: Path) -> None:
 
 
 def run_generation(
-    request: GenerationRequest, backend: str, registry: BackendRegistry, path: Path, *, quiet: bool
+    request: GenerationRequest,
+    backend: str,
+    registry: BackendRegistry,
+    stages: Stages,
+    path: Path,
+    *,
+    quiet: bool,
 ) -> GenerationResult:
     if quiet:
-        return generate(request, backend=backend, registry=registry, output=path)
+        return generate(request, backend=backend, registry=registry, stages=stages, output=path)
     with stage_progress(backend) as on_progress:
-        return generate(request, backend=backend, registry=registry, output=path, on_progress=on_progress)
+        return generate(
+            request, backend=backend, registry=registry, stages=stages, output=path, on_progress=on_progress
+        )
 
 
 @contextmanager

@@ -110,6 +110,7 @@ def worker_command(
     stop = threading.Event()
     if executor is Executor.ray:
         from mutoscope.jobs.ray_executor import RayExecutor
+        from mutoscope.server.characters.uses import permission_check_for_settings
 
         with output.reporting_errors():
             fleet = RayExecutor(
@@ -120,6 +121,7 @@ def worker_command(
                 heartbeat_s=settings.jobs.heartbeat_s,
                 poll_s=settings.jobs.poll_s,
                 on_progress=on_progress,
+                permission_check_factory=permission_check_for_settings,
             )
             fleet.start()
         _stop_on_signals(stop)  # after Ray's start-up, which installs handlers of its own

@@ -11,6 +11,12 @@ its attempt with it (`WorkerLostError`): the job's lease runs out and the job is
 actor. Actors build their own blob store from the settings, so on a cluster of several machines storage must be
 shared (S3); local files work on one machine.
 
+Jobs with characters go through the same `PermissionGuard` as in thread workers (before the job runs, about once
+a second while it runs, and before its result is stored), inside the actor: `permission_check_factory` is sent
+to each actor, which calls it with the settings to build its own check (it needs a database connection of its
+own, so the factory, not a check holding the driver's, crosses the process boundary). The jobs layer cannot
+name the server's rule, so whoever starts the executor passes it (the CLI passes the server's).
+
 Ray is imported only when an executor starts (`MissingDependencyError` names the `ray` extra), so importing this
 module never needs it.
 """
@@ -20,6 +26,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -31,6 +38,7 @@ from mutoscope.errors import (
     MutoscopeError,
     WorkerLostError,
 )
+from mutoscope.jobs.characters import PermissionCheck
 from mutoscope.jobs.queue import ClaimedJob, JobQueue
 from mutoscope.jobs.video import KIND, VideoJobs
 from mutoscope.jobs.worker import (
@@ -45,6 +53,9 @@ from mutoscope.settings import Settings
 from mutoscope.storage import open_blob_store
 
 logger = logging.getLogger(__name__)
+
+# Builds a character permission check (see jobs/characters.py) inside an actor, from the settings.
+PermissionCheckFactory = Callable[[Settings], PermissionCheck]
 
 _ACTOR_START_TIMEOUT_S = 120.0
 _STOP_TIMEOUT_S = 60.0
@@ -66,10 +77,17 @@ class _ActorContext(JobContext):
 class VideoActor:
     """What runs inside one Ray actor: a `VideoJobs` with warm backends on `device` ("cuda" or "cpu")."""
 
-    def __init__(self, settings: Settings, name: str, device: str) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        name: str,
+        device: str,
+        permission_check_factory: PermissionCheckFactory | None = None,
+    ) -> None:
         logging.basicConfig(level=settings.log_level)
         self._name = name
-        self._videos = VideoJobs(open_blob_store(settings), device=device)
+        check = permission_check_factory(settings) if permission_check_factory is not None else None
+        self._videos = VideoJobs(open_blob_store(settings), device=device, permission_check=check)
         self._running: dict[str, _ActorContext] = {}
         self._lock = threading.Lock()
 
@@ -121,7 +139,9 @@ class _Slot:
 class RayExecutor:
     """Runs `actors` Ray actors (default: one per GPU in the cluster, or one CPU actor when it has none) and a
     driver-side `Worker` per actor that feeds it from `queue`. `address` is passed to `ray.init` unless Ray is
-    already initialised in this process (None: `RAY_ADDRESS`, or a local Ray started for this process)."""
+    already initialised in this process (None: `RAY_ADDRESS`, or a local Ray started for this process).
+    `permission_check_factory` (picklable: a module-level function) builds each actor's character permission
+    check from the settings; without it, jobs with characters run unchecked, so production must pass it."""
 
     def __init__(
         self,
@@ -133,6 +153,7 @@ class RayExecutor:
         heartbeat_s: float = 5.0,
         poll_s: float = 0.5,
         on_progress: ProgressListener | None = None,
+        permission_check_factory: PermissionCheckFactory | None = None,
     ) -> None:
         if actors is not None and actors < 1:
             raise InvalidRequestError(f"actors must be at least 1, got {actors}", param="actors")
@@ -143,6 +164,7 @@ class RayExecutor:
         self.heartbeat_s = heartbeat_s
         self.poll_s = poll_s
         self.on_progress = on_progress
+        self.permission_check_factory = permission_check_factory
         self.device = "cpu"
         self._slots: list[_Slot] = []
         self._stop = threading.Event()
@@ -172,7 +194,8 @@ class RayExecutor:
         base = default_worker_id()
         for index in range(count):
             name = f"{base}-ray{index}"
-            self._slots.append(_Slot(name=name, actor=remote.remote(self.settings, name, self.device)))
+            actor = remote.remote(self.settings, name, self.device, self.permission_check_factory)
+            self._slots.append(_Slot(name=name, actor=actor))
         ray.get([slot.actor.describe.remote() for slot in self._slots], timeout=_ACTOR_START_TIMEOUT_S)
         for slot in self._slots:
             slot.worker = Worker(

@@ -78,20 +78,23 @@ def _spread(values: F64, frames: int) -> F64:
     return spread
 
 
-def _stft(signal: F64) -> npt.NDArray[np.complex128]:
-    padded = np.concatenate([np.zeros(HOP), signal, np.zeros(FRAME)])
-    count = (padded.size - FRAME) // HOP + 1
-    index = np.arange(FRAME)[None, :] + HOP * np.arange(count)[:, None]
-    spectrum: npt.NDArray[np.complex128] = fft.rfft(padded[index] * _window(), axis=1)
+def _stft(signals: F32) -> npt.NDArray[np.complex64]:
+    """`[channels, samples]` → `[channels, frames, bins]` (float32 throughout: half the work of float64)."""
+    padded = np.pad(signals.astype(np.float32), ((0, 0), (HOP, FRAME)))
+    count = (padded.shape[1] - FRAME) // HOP + 1
+    frames = np.lib.stride_tricks.sliding_window_view(padded, FRAME, axis=1)[:, ::HOP][:, :count]
+    spectrum: npt.NDArray[np.complex64] = fft.rfft(frames * _window().astype(np.float32), axis=-1)
     return spectrum
 
 
-def _istft(spectrum: npt.NDArray[np.complex128], length: int) -> F64:
-    frames = fft.irfft(spectrum, n=FRAME, axis=1) * _window()
-    out = np.zeros(HOP * (spectrum.shape[0] - 1) + FRAME)
-    for index, frame in enumerate(frames):
-        out[index * HOP : index * HOP + FRAME] += frame
-    result: F64 = out[HOP : HOP + length]
+def _istft(spectrum: npt.NDArray[np.complex64], length: int) -> F32:
+    """The inverse of `_stft`: windowed frames overlap-added at half a frame (vectorised, not a loop)."""
+    frames = fft.irfft(spectrum, n=FRAME, axis=-1) * _window().astype(np.float32)
+    channels, count, _ = frames.shape
+    out = np.zeros((channels, count + 1, HOP), dtype=np.float32)
+    out[:, :count] += frames[:, :, :HOP]
+    out[:, 1:] += frames[:, :, HOP:]
+    result: F32 = out.reshape(channels, -1)[:, HOP : HOP + length]
     return result
 
 
@@ -110,29 +113,28 @@ class AudioMark:
             raise ValueError(f"audio must be [channels, samples], got shape {audio.shape}")
         chips = self._chips
         values = np.where(chips.pilot, chips.signs, chips.signs * encode_payload(payload)[chips.bit_of_chip])
-        marked = audio.astype(np.float64)
-        tail = marked[:, start_sample:]
+        tail = audio[:, start_sample:]
         if tail.shape[1] < FRAME:
             return audio
-        out = np.empty_like(tail)
-        for channel, signal in enumerate(tail):
-            spectrum = _stft(signal)
-            gains = 1.0 + self.strength * _spread(values, spectrum.shape[0]).T
-            # The first frames of a marked stretch fade the mark in, so a join with unmarked sound is smooth.
-            fade = np.clip(np.arange(spectrum.shape[0]) / 4.0, 0.0, 1.0)[:, None]
-            band = slice(FIRST_BIN, FIRST_BIN + CHIP_ROWS * BINS_PER_CHIP)
-            spectrum[:, band] *= 1.0 + (gains - 1.0) * fade
-            out[channel] = _istft(spectrum, signal.size)
-        marked[:, start_sample:] = out
+        spectrum = _stft(tail)
+        # Only the band changes, so only its change is synthesised and added: the rest stays bit-exact.
+        band = slice(FIRST_BIN, FIRST_BIN + CHIP_ROWS * BINS_PER_CHIP)
+        # The first frames of a marked stretch fade the mark in, so a join with unmarked sound is smooth.
+        fade = np.clip(np.arange(spectrum.shape[1]) / 4.0, 0.0, 1.0)[:, None]
+        change = (self.strength * _spread(values, spectrum.shape[1]).T * fade).astype(np.float32)
+        delta = np.zeros_like(spectrum)
+        delta[:, :, band] = spectrum[:, :, band] * change
+        marked = audio.copy()
+        marked[:, start_sample:] += _istft(delta, tail.shape[1])
         return np.clip(marked, -1.0, 1.0).astype(np.float32)
 
     def read(self, audio: F32, *, start_s: float = 0.0) -> list[PayloadReading]:
         """Payloads found in mono or multichannel 48 kHz audio (best first; empty when none)."""
-        mono: F64 = (audio.mean(axis=0) if audio.ndim == 2 else audio).astype(np.float64)
+        mono: F32 = (audio.mean(axis=0) if audio.ndim == 2 else audio).astype(np.float32)
         if mono.size < FRAME * 4:
             return []
-        spectrum = _stft(mono)
-        band = np.abs(spectrum[:, FIRST_BIN : FIRST_BIN + CHIP_ROWS * BINS_PER_CHIP])
+        spectrum = _stft(mono[None, :])[0]
+        band = np.abs(spectrum[:, FIRST_BIN : FIRST_BIN + CHIP_ROWS * BINS_PER_CHIP]).astype(np.float64)
         loud = np.sqrt(np.mean(band * band, axis=1)) > _SILENCE
         if loud.sum() < _PERIOD // 2:
             return []

@@ -49,9 +49,13 @@ _AUDIO_HIGH_HZ: Final = 4000.0
 # procedural clips (benchmarks/provenance.py): copies' sound stays within 14.2 even through AAC at 64 kbps,
 # unrelated clips' sound is never closer than 18; frames are less telling (look-alike scenes share a backdrop:
 # unrelated clips came within 3.75, cropped copies drift to 14), so frames alone decide only when the upload
-# has no sound, and then only when very close; with sound, frames within 10 merely corroborate.
+# has no sound, and then only when very close; with sound, frames within 10 corroborate.
 MIN_ALIGNED: Final = 4
 MAX_AUDIO_DISTANCE: Final = 15.5
+# Sound alone is enough when this close over at least 2 s; otherwise the frames must agree at the same offset
+# (copies' sound came within 8 unless re-encoded at 64 kbps or re-recorded, whose frames still align).
+AUDIO_ALONE_DISTANCE: Final = 10.0
+AUDIO_ALONE_ALIGNED: Final = 8
 MAX_FRAME_DISTANCE: Final = 10.0
 MAX_FRAME_ONLY_DISTANCE: Final = 3.0
 MAX_IMAGE_DISTANCE: Final = 3

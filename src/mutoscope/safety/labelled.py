@@ -1,7 +1,11 @@
 """The labelled prompt sets the classifier is trained and judged on, kept under version control.
 
 `data/train.jsonl` trains the classifier; `data/heldout.jsonl` is never used for training or for choosing
-thresholds, only to measure. Each line is `{"text": ..., "label": ...}` with a label from `policy.LABELS`;
+thresholds, only to measure. Two more held-out sets measure known weak spots: `data/heldout_short.jsonl`
+(content-free prompts such as "first", "video 3" or one ordinary word, which must pass, and a few short harmful
+ones) and `data/heldout_person.jsonl` (prompts casting one consented person character, `PERSON_CHARACTER`:
+everyday scenes that should pass, and sexual, violent, self-harm and hateful uses of the likeness, which must be
+refused). Each line is `{"text": ..., "label": ...}` with a label from `policy.LABELS`;
 benign prompts that look like a category ("shoot a basketball", "a knife cutting bread") carry
 `"lookalike": true`, so the false-positive rate on exactly those can be reported.
 """
@@ -19,6 +23,11 @@ from mutoscope.safety.policy import LABELS
 
 TRAIN: Final = "train.jsonl"
 HELDOUT: Final = "heldout.jsonl"
+HELDOUT_SHORT: Final = "heldout_short.jsonl"
+HELDOUT_PERSON: Final = "heldout_person.jsonl"
+HELDOUT_SETS: Final = (HELDOUT, HELDOUT_SHORT, HELDOUT_PERSON)
+# The name of the person character every prompt of `HELDOUT_PERSON` casts (a consented likeness).
+PERSON_CHARACTER: Final = "Maya"
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +38,7 @@ class LabelledPrompt:
 
 
 def read_set(name: str) -> tuple[LabelledPrompt, ...]:
-    """One of the packaged sets (`TRAIN` or `HELDOUT`), checked line by line."""
+    """One of the packaged sets (`TRAIN` or one of `HELDOUT_SETS`), checked line by line."""
     data = _raw(name).decode()
     prompts = []
     for number, line in enumerate(data.splitlines(), start=1):

@@ -6,6 +6,12 @@ the whole would average it away). Rule hits act as written (block or review); cl
 review or block at the context's thresholds; the context may escalate a review to a block. The most severe
 outcome decides, and the verdict carries every reason and the scores behind it.
 
+A cast character's name (or @handle) is read as "a person" for the categories about *who* is shown (likeness,
+copyright): the classifier learned "a named person doing X" as a likeness used without consent, but a cast
+character's consent is settled by whoever cast it (the rules skip those names for the same reason), so the name
+is no evidence there ("Maya cooking pasta" is everyday). The categories about *what* happens take the higher of
+the masked and the original text, so a name can never hide an act ("Maya naked in the shower" stays sexual).
+
 `PromptPolicyScreen` adapts a screener to the engine's `PromptScreen` seam. It reads requests through the small
 `ScreenedRequest` protocol, because this layer sits below the engine and may not import it.
 """
@@ -15,6 +21,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Final, Protocol
 
 import numpy as np
@@ -24,6 +31,7 @@ from mutoscope.safety.classifier import PromptClassifier, packaged_classifier
 from mutoscope.safety.policy import (
     CATEGORIES,
     DEFAULT_CONTEXT,
+    IDENTITY_CATEGORIES,
     POLICY_SERIES,
     ScreeningContext,
     escalate,
@@ -37,6 +45,13 @@ from mutoscope.text import shared_embedder
 SCREEN: Final = "prompt"
 MAX_CHUNKS: Final = 48  # sentences looked at one by one; a prompt is at most 10,000 characters
 _SENTENCE: Final = re.compile(r"(?<=[.!?;:\n])\s+|\n+")
+CAST_PLACEHOLDER: Final = "a person"
+# Whether a bare word or two is a real person or a protected character ("castle", "first", "tiger") is a lookup
+# in the rules' name lists, not something an embedding of it can tell: the classifier judges likeness and
+# copyright only on texts with enough words to say what is shown. (Short texts are still classified for the
+# categories about what happens: "nudes", "stab him".)
+MIN_IDENTITY_WORDS: Final = 3
+_WORD: Final = re.compile(r"\w+")
 
 
 class Embedder(Protocol):
@@ -65,7 +80,7 @@ class PromptScreener:
                 action = escalate(hit.category, hit.action, context, rule=True)
                 decisions.append((hit.category, action))
                 reasons.append(f"{hit.category}: {hit.reason}")
-        scores = self.scores(texts)
+        scores = self._context_scores(texts, context.character_names)
         for name in CATEGORIES:
             limit = thresholds(name, context)
             score = scores[name]
@@ -88,17 +103,48 @@ class PromptScreener:
         )
 
     def scores(self, texts: Sequence[str]) -> dict[str, float]:
-        """Per category, the highest classifier probability over the texts and their sentences."""
+        """Per category, the highest classifier probability over the texts and their sentences (identity
+        categories only over those of at least `MIN_IDENTITY_WORDS` words)."""
         chunks = list(dict.fromkeys(c for text in texts for c in _chunks(text)))[:MAX_CHUNKS]
         probabilities = self.classifier.probabilities(self._embed(chunks))
+        bare = np.array([len(_WORD.findall(chunk)) < MIN_IDENTITY_WORDS for chunk in chunks])
+        for i, label in enumerate(self.classifier.labels):
+            if label in IDENTITY_CATEGORIES:
+                probabilities[bare, i] = 0.0
         highest = probabilities.max(axis=0)
         return {
             label: float(highest[i]) for i, label in enumerate(self.classifier.labels) if label in CATEGORIES
         }
 
+    def _context_scores(self, texts: Sequence[str], cast_names: Sequence[str]) -> dict[str, float]:
+        scores = self.scores(texts)
+        masked_texts = [without_cast_names(t, cast_names) for t in texts]
+        if masked_texts == list(texts):
+            return scores
+        masked = self.scores(masked_texts)
+        return {
+            name: masked[name] if name in IDENTITY_CATEGORIES else max(score, masked[name])
+            for name, score in scores.items()
+        }
+
     def _embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         embedder: Embedder = self._embedder or shared_embedder()
         return embedder.embed(texts)
+
+
+def without_cast_names(text: str, names: Sequence[str]) -> str:
+    """`text` with each cast character's name or @handle (whole words, any case) replaced by "a person"."""
+    pattern = _names_pattern(tuple(n.strip() for n in names if n.strip()))
+    return text if pattern is None else pattern.sub(CAST_PLACEHOLDER, text)
+
+
+@lru_cache(maxsize=256)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not names:
+        return None
+    # Longest first, so "Maya Ruiz" is replaced whole rather than leaving "a person Ruiz".
+    alternatives = "|".join(re.escape(n.lstrip("@")) for n in sorted(set(names), key=len, reverse=True))
+    return re.compile(rf"(?<![\w@])@?(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
 def _chunks(text: str) -> list[str]:

@@ -98,7 +98,7 @@ def create_app(settings: Settings, *, background: bool = True, workers: int | No
                     on_progress=progress_publisher(state.progress),
                     stages_factory=provenance_stages(deployment_provenance(app)),
                 )
-            threads.start_webhooks(state.db)
+            threads.start_webhooks(state.db, allow_private=settings.webhooks.allow_private)
         try:
             yield
         finally:

@@ -56,8 +56,8 @@ class Background:
             )
             self._spawn(f"mutoscope-worker-{index}", partial(worker.run, self._stop))
 
-    def start_webhooks(self, db: Database, *, poll_s: float = 0.5) -> None:
-        dispatcher = WebhookDispatcher(db)
+    def start_webhooks(self, db: Database, *, poll_s: float = 0.5, allow_private: bool = False) -> None:
+        dispatcher = WebhookDispatcher(db, allow_private=allow_private)
         self._closers.append(dispatcher.close)
 
         def loop() -> None:

@@ -1,9 +1,10 @@
 """Idempotent retries: an `Idempotency-Key` header on a POST under `/v1` makes the request safe to send twice.
 
-`IdempotencyMiddleware` is pure ASGI, outside routing and authentication. Records are scoped by a SHA-256 of the
-Authorization header (so two callers' keys never collide, and it works before any route has authenticated) plus
-the key. The first request with a key inserts an in-progress record, runs, and stores its final response
-(status, content-type, openai-poll-after-ms, body). A later request with the same key and the same method, path
+`IdempotencyMiddleware` is pure ASGI, outside routing and authentication. Records are scoped by a hash of the
+caller's API key or session cookie (so two callers' keys never collide, and it works before any route has
+authenticated) plus the key; deleting an account deletes its records through the same hash. The first request
+with a key inserts an in-progress record, runs, and stores its final response (status, content-type,
+openai-poll-after-ms, body). A later request with the same key and the same method, path
 and body gets that response replayed with `idempotent-replayed: true` and causes no second side effect; a
 different path or body is a 409 `idempotency_key_reused`; a request arriving while the first still runs is a
 409 `idempotency_request_in_progress`. Responses that say "try again" (5xx, 408, 425, 429) or that crash are not
@@ -19,15 +20,15 @@ from __future__ import annotations
 import hashlib
 import logging
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, cast
 
 import anyio
-from sqlalchemy import Index, Integer, LargeBinary, String, UniqueConstraint, delete, select
+from sqlalchemy import CursorResult, Index, Integer, LargeBinary, String, UniqueConstraint, delete, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -59,7 +60,7 @@ class IdempotencyRecord(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    scope: Mapped[str] = mapped_column(String(64))  # SHA-256 hex of the Authorization header
+    scope: Mapped[str] = mapped_column(String(64))  # whose retries: see _caller_digest
     key: Mapped[str] = mapped_column(String(MAX_KEY_CHARS))
     method: Mapped[str] = mapped_column(String(8))
     path: Mapped[str] = mapped_column(String(2048))
@@ -314,13 +315,43 @@ def _applies(scope: Scope) -> bool:
 
 
 def _caller_digest(scope: Scope) -> str:
-    """Whose retries these are: the Authorization header, or for browsers the session cookie, hashed (without
-    the cookie every signed-in browser would share one scope and could replay each other's responses)."""
-    credential = _header(scope, "authorization")
-    if credential is None:
-        session = cookie_parser(_header(scope, "cookie") or "").get(SESSION_COOKIE)
-        credential = f"cookie:{session}" if session else ""
-    return hashlib.sha256(credential.encode("latin-1", errors="replace")).hexdigest()
+    """Whose retries these are: the Bearer API key, or for browsers the session cookie (without the cookie every
+    signed-in browser would share one scope and could replay each other's responses).
+
+    The scope is derived from the SHA-256 of the key or cookie token, which is what the accounts tables store,
+    so deleting an account can find its records (`key_scope`, `session_scope`) without ever seeing a key.
+    """
+    header = _header(scope, "authorization")
+    if header is not None:
+        scheme, _, token = header.partition(" ")
+        token = token.strip()
+        if scheme.lower() == "bearer" and token:
+            return key_scope(_sha256(token))
+        return _sha256(f"header:{header}")  # not a key the server accepts: a scope of its own, never replayed
+    session = cookie_parser(_header(scope, "cookie") or "").get(SESSION_COOKIE)
+    return session_scope(_sha256(session)) if session else _sha256("")
+
+
+def key_scope(key_sha256: str) -> str:
+    """The record scope of requests sent with the API key whose SHA-256 (as `api_keys` stores it) is given."""
+    return _sha256(f"key:{key_sha256}")
+
+
+def session_scope(token_sha256: str) -> str:
+    """The record scope of a browser session, from its cookie token's SHA-256 (as `sessions` stores it)."""
+    return _sha256(f"cookie:{token_sha256}")
+
+
+def delete_records(session: Session, scopes: Collection[str]) -> int:
+    """Delete the records of these scopes (an account being deleted); how many were removed."""
+    if not scopes:
+        return 0
+    result = session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.scope.in_(list(scopes))))
+    return int(cast("CursorResult[Any]", result).rowcount or 0)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", errors="replace")).hexdigest()
 
 
 def _header(scope: Scope, name: str) -> str | None:

@@ -168,42 +168,56 @@ def tiny_ltx2(seed: int = 0) -> dict[str, Any]:
 
 def tiny_wan(seed: int = 0) -> dict[str, Any]:
     """Tiny random Wan 2.1-style components (WanPipeline keyword arguments)."""
+    torch.manual_seed(seed)
+    return wan_components(
+        encoder={
+            "d_model": 32,
+            "d_kv": 8,
+            "d_ff": 64,
+            "num_layers": 2,
+            "num_heads": 4,
+            "relative_attention_num_buckets": 8,
+        },
+        vae={"base_dim": 3, "z_dim": 16, "dim_mult": [1, 1, 1, 1], "num_res_blocks": 1},
+        transformer={
+            "num_attention_heads": 2,
+            "attention_head_dim": 12,
+            "in_channels": 16,
+            "out_channels": 16,
+            "text_dim": 32,
+            "ffn_dim": 32,
+            "num_layers": 2,
+            "rope_max_seq_len": 32,
+        },
+        shift=7.0,
+    )
+
+
+def wan_components(
+    *, encoder: dict[str, Any], vae: dict[str, Any], transformer: dict[str, Any], shift: float
+) -> dict[str, Any]:
+    """Random-weight Wan components (WanPipeline keyword arguments) at the given sizes, for tests and benchmarks.
+
+    The sizes vary (tiny for CPU tests, the real model's for `benchmarks/gpu.py`); what every Wan shares, its
+    patching, timestep embedding width, normalisation and a single transformer (no Wan 2.2 A14B second expert),
+    is fixed here. Models are built in this order so a seed set before the call gives the same weights.
+    """
     from diffusers import AutoencoderKLWan, FlowMatchEulerDiscreteScheduler, WanTransformer3DModel
     from transformers import UMT5Config, UMT5EncoderModel
 
-    torch.manual_seed(seed)
-    text_encoder = UMT5EncoderModel(
-        UMT5Config(
-            vocab_size=TINY_VOCAB,
-            d_model=32,
-            d_kv=8,
-            d_ff=64,
-            num_layers=2,
-            num_heads=4,
-            relative_attention_num_buckets=8,
-        )
-    ).eval()
-    vae = AutoencoderKLWan(
-        base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1, temperal_downsample=[False, True, True]
-    )
-    transformer = WanTransformer3DModel(
+    text_encoder = UMT5EncoderModel(UMT5Config(vocab_size=TINY_VOCAB, **encoder)).eval()
+    video_vae = AutoencoderKLWan(temperal_downsample=[False, True, True], **vae)
+    denoiser = WanTransformer3DModel(
         patch_size=(1, 2, 2),
-        num_attention_heads=2,
-        attention_head_dim=12,
-        in_channels=16,
-        out_channels=16,
-        text_dim=32,
         freq_dim=256,
-        ffn_dim=32,
-        num_layers=2,
         cross_attn_norm=True,
         qk_norm="rms_norm_across_heads",
-        rope_max_seq_len=32,
+        **transformer,
     )
     return {
-        "transformer": transformer,
-        "vae": vae,
-        "scheduler": FlowMatchEulerDiscreteScheduler(shift=7.0),
+        "transformer": denoiser,
+        "vae": video_vae,
+        "scheduler": FlowMatchEulerDiscreteScheduler(shift=shift),
         "text_encoder": text_encoder,
         "tokenizer": tiny_tokenizer(),
         "transformer_2": None,

@@ -4,9 +4,10 @@ Rows: most tables reference `users.id` with ON DELETE CASCADE (videos, posts, li
 characters, keys, sessions, invite codes, view events…), so deleting the user row removes them in the database
 itself; rows that merely point at the user from someone else's data (the invite code they redeemed, the
 post someone remixed) are set to NULL. Tables that record an owner without a foreign key (jobs, webhook
-endpoints, to keep lower layers free of the accounts tables) are cleared explicitly. Engagement counters on
-other people's posts that this user's likes, comments and remix posts had raised are lowered in the same
-transaction, so nothing keeps counting a person who is gone.
+endpoints, to keep lower layers free of the accounts tables) are cleared explicitly, and so are the idempotency
+records of the user's API keys and sessions (they hold stored responses, and are keyed by credential hashes).
+Engagement counters on other people's posts that this user's likes, comments and remix posts had raised are
+lowered in the same transaction, so nothing keeps counting a person who is gone.
 
 Blobs: a user's blobs live under `videos/<video id>/`, `characters/<character id>/` and `users/<user id>/`
 (avatars, exports: the convention for anything else per user). They are removed after the rows commit: a
@@ -24,7 +25,8 @@ from sqlalchemy.orm import Session, aliased
 
 from mutoscope.errors import ConflictError, NotFoundError
 from mutoscope.jobs.models import Job
-from mutoscope.server.accounts.models import User
+from mutoscope.server import idempotency
+from mutoscope.server.accounts.models import ApiKey, LoginSession, User
 from mutoscope.server.characters.models import Character
 from mutoscope.server.generations.models import Video
 from mutoscope.server.posts.models import Comment, Like, Post
@@ -62,6 +64,7 @@ def delete_account(rt: Runtime, user_id: str) -> DeletedAccount:
         _lower_counters(session, user_id)
         session.execute(delete(Job).where(Job.owner_id == user_id))
         session.execute(delete(WebhookEndpoint).where(WebhookEndpoint.user_id == user_id))
+        idempotency.delete_records(session, _credential_scopes(session, user_id))
         session.execute(delete(User).where(User.id == user_id))
     deleted = sweep_blobs(rt, prefixes)
     logger.info("deleted account @%s (%s): %d blob(s)", handle, user_id, deleted)
@@ -86,6 +89,17 @@ def _blob_prefixes(session: Session, user_id: str) -> tuple[str, ...]:
         *(f"characters/{character_id}/" for character_id in characters),
         user_blob_prefix(user_id),
     )
+
+
+def _credential_scopes(session: Session, user_id: str) -> list[str]:
+    """The idempotency scopes of the user's API keys and browser sessions (read before the cascade drops them).
+
+    Keys already revoked still have their row, so their records go too; a session that has ended has no row, and
+    its records simply expire (`idempotency.DEFAULT_TTL_S`).
+    """
+    keys = session.scalars(select(ApiKey.secret_sha256).where(ApiKey.user_id == user_id))
+    sessions = session.scalars(select(LoginSession.token_sha256).where(LoginSession.user_id == user_id))
+    return [*map(idempotency.key_scope, keys), *map(idempotency.session_scope, sessions)]
 
 
 def _lower_counters(session: Session, user_id: str) -> None:

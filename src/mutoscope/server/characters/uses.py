@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mutoscope.db import Database
+from mutoscope.db import Database, open_database
 from mutoscope.errors import NotFoundError, PermissionDeniedError
 from mutoscope.jobs.models import Job
 from mutoscope.jobs.queue import JobQueue
@@ -27,6 +27,7 @@ from mutoscope.server.characters.permissions import may_use
 from mutoscope.server.generations.models import Video
 from mutoscope.server.notifications.service import CHARACTER_USED, CHARACTER_VIDEO_DELETED, notify
 from mutoscope.server.posts.counters import remove_posts_of_video
+from mutoscope.settings import Settings
 from mutoscope.storage import BlobStore
 
 logger = logging.getLogger(__name__)
@@ -118,6 +119,12 @@ def permission_check(db: Database) -> Callable[[str], None]:
                     )
 
     return check
+
+
+def permission_check_for_settings(settings: Settings) -> Callable[[str], None]:
+    """`permission_check` on a database of its own, for a process that has none (a Ray actor builds its check
+    with this: a module-level function, so Ray can send it by reference)."""
+    return permission_check(open_database(settings.database_url))
 
 
 def remove_blobs(blobs: BlobStore, prefixes: Sequence[str]) -> None:

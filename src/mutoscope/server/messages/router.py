@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 
 from mutoscope.server.accounts.auth import Principal, require_principal
 from mutoscope.server.messages.schemas import ConversationList, MarkedRead, MessageView, SendMessage, Thread
 from mutoscope.server.messages.service import MessageService
-from mutoscope.server.posts.paging import DEFAULT_LIMIT
+from mutoscope.server.posts.paging import DEFAULT_LIMIT, Limit
 from mutoscope.server.runtime import Runtime, runtime
 
 router = APIRouter(prefix="/api", tags=["messages"])
 Caller = Annotated[Principal, Depends(require_principal)]
 State = Annotated[Runtime, Depends(runtime)]
-Limit = Annotated[int, Query()]
 
 
 @router.post("/messages", response_model=MessageView, status_code=201)

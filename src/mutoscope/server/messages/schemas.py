@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mutoscope.server.posts.paging import ListOf
 from mutoscope.server.posts.schemas import UserRef
 
 MAX_MESSAGE_CHARS = 4000
@@ -52,10 +53,7 @@ class ConversationView(BaseModel):
     can_send: bool
 
 
-class ConversationList(BaseModel):
-    object: Literal["list"] = "list"
-    data: list[ConversationView]
-    has_more: bool
+class ConversationList(ListOf[ConversationView]):
     next_before: str | None
 
 

@@ -82,12 +82,10 @@ class MessageService:
             refusal = _refusal(me, other, conversation, mutual=are_mutuals(session, me.id, other.id))
             messages: list[Message] = []
             if conversation is not None:
-                cursor = None
-                if before is not None:
-                    anchor = session.get(Message, before)
-                    if anchor is None or anchor.conversation_id != conversation.id:
-                        raise paging.unknown_cursor(before, "before")
-                    cursor = (anchor.created_at, anchor.id)
+                in_thread = conversation.id
+                cursor = paging.cursor_at(
+                    session, Message, before, "before", visible=lambda m: m.conversation_id == in_thread
+                )
                 query = select(Message).where(Message.conversation_id == conversation.id)
                 messages = list(
                     session.scalars(

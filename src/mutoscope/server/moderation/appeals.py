@@ -64,12 +64,7 @@ class AppealService:
             query = select(Appeal)
             if status is not None:
                 query = query.where(Appeal.status == status)
-            cursor = None
-            if before is not None:
-                found = session.get(Appeal, before)
-                if found is None:
-                    raise paging.unknown_cursor(before, "before")
-                cursor = (found.created_at, found.id)
+            cursor = paging.cursor_at(session, Appeal, before, "before")
             rows = list(
                 session.scalars(paging.page(query, Appeal.created_at, Appeal.id, cursor=cursor, limit=limit))
             )

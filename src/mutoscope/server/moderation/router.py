@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 
 from mutoscope.server.accounts.auth import Principal, require_admin, require_principal
 from mutoscope.server.moderation.appeals import AppealService
@@ -34,14 +34,13 @@ from mutoscope.server.moderation.schemas import (
 )
 from mutoscope.server.moderation.service import ModerationService
 from mutoscope.server.moderation.takedowns import TakedownService
-from mutoscope.server.posts.paging import DEFAULT_LIMIT
+from mutoscope.server.posts.paging import DEFAULT_LIMIT, Limit
 from mutoscope.server.runtime import Runtime, runtime
 
 router = APIRouter(prefix="/api", tags=["moderation"])
 Admin = Annotated[Principal, Depends(require_admin)]
 Caller = Annotated[Principal, Depends(require_principal)]
 State = Annotated[Runtime, Depends(runtime)]
-Limit = Annotated[int, Query()]
 
 
 @router.get("/admin/reviews", response_model=ReviewQueue)

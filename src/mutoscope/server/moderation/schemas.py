@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from mutoscope.safety.policy import Category
+from mutoscope.server.posts.paging import ListOf
 from mutoscope.server.posts.schemas import UserRef
 
 MAX_NOTE_CHARS = 2000
@@ -34,10 +35,8 @@ class DecisionView(BaseModel):
     user: UserRef | None = None  # shown to admins
 
 
-class DecisionList(BaseModel):
-    object: Literal["list"] = "list"
-    data: list[DecisionView]
-    has_more: bool
+class DecisionList(ListOf[DecisionView]):
+    pass
 
 
 class ReviewItem(BaseModel):
@@ -56,10 +55,8 @@ class ReviewItem(BaseModel):
     open_reports: int = 0  # reports on the same target still open
 
 
-class ReviewQueue(BaseModel):
-    object: Literal["list"] = "list"
-    data: list[ReviewItem]
-    has_more: bool
+class ReviewQueue(ListOf[ReviewItem]):
+    pass
 
 
 class ReviewDecisionRequest(_Request):
@@ -100,10 +97,8 @@ class TakedownView(BaseModel):
     restored_at: datetime | None
 
 
-class TakedownList(BaseModel):
-    object: Literal["list"] = "list"
-    data: list[TakedownView]
-    has_more: bool
+class TakedownList(ListOf[TakedownView]):
+    pass
 
 
 class AppealRequest(_Request):
@@ -130,10 +125,8 @@ class AppealView(BaseModel):
     user: UserRef | None = None  # shown to admins
 
 
-class AppealList(BaseModel):
-    object: Literal["list"] = "list"
-    data: list[AppealView]
-    has_more: bool
+class AppealList(ListOf[AppealView]):
+    pass
 
 
 class RuleRequest(_Request):
@@ -172,10 +165,8 @@ class AuditView(BaseModel):
     created_at: datetime
 
 
-class AuditList(BaseModel):
-    object: Literal["list"] = "list"
-    data: list[AuditView]
-    has_more: bool
+class AuditList(ListOf[AuditView]):
+    pass
 
 
 class MyModeration(BaseModel):

@@ -55,12 +55,7 @@ class ModerationService:
                 query = query.where(ModerationDecision.action == action)
             if user_id is not None:
                 query = query.where(ModerationDecision.user_id == user_id)
-            cursor = None
-            if before is not None:
-                found = session.get(ModerationDecision, before)
-                if found is None:
-                    raise paging.unknown_cursor(before, "before")
-                cursor = (found.created_at, found.id)
+            cursor = paging.cursor_at(session, ModerationDecision, before, "before")
             rows = list(
                 session.scalars(
                     paging.page(

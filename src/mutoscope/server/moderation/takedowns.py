@@ -184,12 +184,7 @@ class TakedownService:
             query = select(Takedown)
             if active_only:
                 query = query.where(Takedown.active.is_(True))
-            cursor = None
-            if before is not None:
-                found = session.get(Takedown, before)
-                if found is None:
-                    raise paging.unknown_cursor(before, "before")
-                cursor = (found.created_at, found.id)
+            cursor = paging.cursor_at(session, Takedown, before, "before")
             rows = list(
                 session.scalars(
                     paging.page(query, Takedown.created_at, Takedown.id, cursor=cursor, limit=limit)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 
 from mutoscope.server.accounts.auth import Principal, require_principal
 from mutoscope.server.notifications.schemas import MarkedRead, MarkRead, NotificationList
 from mutoscope.server.notifications.service import NotificationService
-from mutoscope.server.posts.paging import DEFAULT_LIMIT
+from mutoscope.server.posts.paging import DEFAULT_LIMIT, Limit
 from mutoscope.server.runtime import Runtime, runtime
 
 router = APIRouter(prefix="/api/notifications", tags=["notifications"])
@@ -23,7 +23,7 @@ def list_notifications(
     state: State,
     unread_only: bool = False,
     before: str | None = None,
-    limit: Annotated[int, Query()] = DEFAULT_LIMIT,
+    limit: Limit = DEFAULT_LIMIT,
 ) -> NotificationList:
     return NotificationService(state).list(caller, unread_only=unread_only, before=before, limit=limit)
 

@@ -100,12 +100,9 @@ class NotificationService:
             )
             if unread_only:
                 query = query.where(Notification.read_at.is_(None))
-            cursor = None
-            if before is not None:
-                anchor = session.get(Notification, before)
-                if anchor is None or anchor.user_id != principal.user_id:
-                    raise paging.unknown_cursor(before, "before")
-                cursor = (anchor.created_at, anchor.id)
+            cursor = paging.cursor_at(
+                session, Notification, before, "before", visible=lambda n: n.user_id == principal.user_id
+            )
             rows = list(
                 session.scalars(
                     paging.page(query, Notification.created_at, Notification.id, cursor=cursor, limit=limit)

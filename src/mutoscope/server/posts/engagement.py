@@ -52,12 +52,13 @@ class EngagementService:
             query = select(Comment).where(Comment.post_id == post.id)
             if blocked:
                 query = query.where(Comment.author_id.not_in(list(blocked)))
-            cursor = None
-            if after is not None:
-                anchor = session.get(Comment, after)
-                if anchor is None or anchor.post_id != post.id or anchor.author_id in blocked:
-                    raise paging.unknown_cursor(after, "after")
-                cursor = (anchor.created_at, anchor.id)
+            cursor = paging.cursor_at(
+                session,
+                Comment,
+                after,
+                "after",
+                visible=lambda comment: comment.post_id == post.id and comment.author_id not in blocked,
+            )
             rows = list(
                 session.scalars(
                     paging.page(

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from mutoscope.server.accounts.auth import Principal, optional_principal, require_principal
 from mutoscope.server.generations.schemas import VideoObject
 from mutoscope.server.posts.engagement import EngagementService
-from mutoscope.server.posts.paging import DEFAULT_LIMIT
+from mutoscope.server.posts.paging import DEFAULT_LIMIT, Limit
 from mutoscope.server.posts.reports import ReportService
 from mutoscope.server.posts.schemas import (
     CommentDeleted,
@@ -41,7 +41,6 @@ router = APIRouter(tags=["posts"])
 Caller = Annotated[Principal, Depends(require_principal)]
 Reader = Annotated[Principal | None, Depends(optional_principal)]
 State = Annotated[Runtime, Depends(runtime)]
-Limit = Annotated[int, Query()]
 
 
 def links(request: Request) -> Links:

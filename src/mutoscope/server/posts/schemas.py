@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mutoscope.server.posts.paging import ListOf
+
 MAX_CAPTION_CHARS = 2200
 MAX_COMMENT_CHARS = 2000
 MAX_REPORT_DETAILS_CHARS = 2000
@@ -67,6 +69,15 @@ class ReportRequest(_Request):
     details: str = Field(default="", max_length=MAX_REPORT_DETAILS_CHARS)
 
 
+class _Deleted(BaseModel):
+    """A deletion receipt, `{"object": "<kind>.deleted", "id": ..., "deleted": true}`; each kind narrows `object`
+    (a redeclared field keeps its place, so `object` stays first on the wire)."""
+
+    object: str
+    id: str
+    deleted: bool = True
+
+
 class UserRef(BaseModel):
     id: str
     handle: str
@@ -112,17 +123,12 @@ class PostView(BaseModel):
     lineage: list[PostSummary] = Field(description="Ancestors from the root down to the parent.")
 
 
-class PostList(BaseModel):
-    object: Literal["list"] = "list"
-    data: list[PostSummary]
-    has_more: bool
+class PostList(ListOf[PostSummary]):
     next_before: str | None
 
 
-class PostDeleted(BaseModel):
+class PostDeleted(_Deleted):
     object: Literal["post.deleted"] = "post.deleted"
-    id: str
-    deleted: bool = True
 
 
 class LikeState(BaseModel):
@@ -147,10 +153,7 @@ class DraftView(BaseModel):
     thumbnail_url: str | None
 
 
-class DraftList(BaseModel):
-    object: Literal["list"] = "list"
-    data: list[DraftView]
-    has_more: bool
+class DraftList(ListOf[DraftView]):
     next_before: str | None
 
 
@@ -164,17 +167,12 @@ class CommentView(BaseModel):
     can_delete: bool
 
 
-class CommentList(BaseModel):
-    object: Literal["list"] = "list"
-    data: list[CommentView]
-    has_more: bool
+class CommentList(ListOf[CommentView]):
     next_after: str | None
 
 
-class CommentDeleted(BaseModel):
+class CommentDeleted(_Deleted):
     object: Literal["comment.deleted"] = "comment.deleted"
-    id: str
-    deleted: bool = True
 
 
 class ReportView(BaseModel):

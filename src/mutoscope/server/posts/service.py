@@ -68,12 +68,9 @@ class PostService:
                 .outerjoin(Job, Job.id == Video.id)
                 .where(Video.owner_id == principal.user_id, ~exists().where(Post.video_id == Video.id))
             )
-            cursor = None
-            if before is not None:
-                anchor = session.get(Video, before)
-                if anchor is None or anchor.owner_id != principal.user_id:
-                    raise paging.unknown_cursor(before, "before")
-                cursor = (anchor.created_at, anchor.id)
+            cursor = paging.cursor_at(
+                session, Video, before, "before", visible=lambda video: video.owner_id == principal.user_id
+            )
             rows = session.execute(
                 paging.page(query, Video.created_at, Video.id, cursor=cursor, limit=limit)
             ).all()
@@ -198,12 +195,13 @@ class PostService:
     ) -> PostList:
         blocked = blocked_authors(session, viewer)
         query = select(Post).where(where, visible_clause(viewer, blocked))
-        cursor = None
-        if before is not None:
-            anchor = session.get(Post, before)
-            if anchor is None or not can_see(session, viewer, anchor, blocked=blocked):
-                raise paging.unknown_cursor(before, "before")
-            cursor = (anchor.created_at, anchor.id)
+        cursor = paging.cursor_at(
+            session,
+            Post,
+            before,
+            "before",
+            visible=lambda post: can_see(session, viewer, post, blocked=blocked),
+        )
         posts = list(
             session.scalars(paging.page(query, Post.created_at, Post.id, cursor=cursor, limit=limit))
         )

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Select, exists, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from mutoscope.errors import InvalidRequestError, NotFoundError, PermissionDeniedError
 from mutoscope.server.accounts.auth import Principal
@@ -28,6 +28,7 @@ from mutoscope.server.accounts.schemas import avatar_url
 from mutoscope.server.accounts.service import normalize_handle
 from mutoscope.server.forms import Upload
 from mutoscope.server.notifications.service import NEW_FOLLOWER, notify
+from mutoscope.server.posts import paging
 from mutoscope.server.runtime import Runtime
 from mutoscope.server.social import service as graph
 from mutoscope.server.social.avatars import avatar_webp, new_avatar_key
@@ -41,8 +42,6 @@ from mutoscope.server.social.schemas import (
 )
 
 MAX_BIO_CHARS = 500
-MAX_PAGE = 100
-DEFAULT_PAGE = 20
 
 
 class ProfileChange(BaseModel):
@@ -80,32 +79,16 @@ class ProfileService:
     def followers(
         self, viewer: Principal | None, handle: str, *, after: str | None, limit: int
     ) -> ProfilePage:
-        with self._rt.db.session() as session:
-            owner = _visible(session, handle, viewer)
-            query = select(User, Follow.created_at).join(Follow, Follow.follower_id == User.id)
-            return _page(
-                session,
-                query.where(Follow.followee_id == owner.id),
-                Follow,
-                viewer=viewer,
-                after=after,
-                limit=limit,
-            )
+        return self._follows(
+            viewer, handle, listed=Follow.follower_id, of=Follow.followee_id, after=after, limit=limit
+        )
 
     def following(
         self, viewer: Principal | None, handle: str, *, after: str | None, limit: int
     ) -> ProfilePage:
-        with self._rt.db.session() as session:
-            owner = _visible(session, handle, viewer)
-            query = select(User, Follow.created_at).join(Follow, Follow.followee_id == User.id)
-            return _page(
-                session,
-                query.where(Follow.follower_id == owner.id),
-                Follow,
-                viewer=viewer,
-                after=after,
-                limit=limit,
-            )
+        return self._follows(
+            viewer, handle, listed=Follow.followee_id, of=Follow.follower_id, after=after, limit=limit
+        )
 
     def mutuals(self, viewer: Principal | None, handle: str, *, after: str | None, limit: int) -> ProfilePage:
         """People the owner follows who follow them back, newest follow (by the owner) first."""
@@ -131,6 +114,22 @@ class ProfileService:
                 .where(Block.blocker_id == caller.user_id)
             )
             return _page(session, query, Block, viewer=None, after=after, limit=limit)
+
+    def _follows(
+        self,
+        viewer: Principal | None,
+        handle: str,
+        *,
+        listed: InstrumentedAttribute[str],
+        of: InstrumentedAttribute[str],
+        after: str | None,
+        limit: int,
+    ) -> ProfilePage:
+        """The people on the `listed` side of follows whose `of` side is the profile `handle`."""
+        with self._rt.db.session() as session:
+            owner = _visible(session, handle, viewer)
+            query = select(User, Follow.created_at).join(Follow, listed == User.id).where(of == owner.id)
+            return _page(session, query, Follow, viewer=viewer, after=after, limit=limit)
 
     # -- changing ------------------------------------------------------------------------------------------
 
@@ -259,8 +258,7 @@ def _page(
     after: str | None,
     limit: int,
 ) -> ProfilePage:
-    if not 1 <= limit <= MAX_PAGE:
-        raise InvalidRequestError(f"'limit' must be between 1 and {MAX_PAGE}.", param="limit")
+    paging.check_limit(limit)
     created = edge.created_at
     if viewer is not None:  # people on the other side of a block with the viewer are left out
         query = query.where(

@@ -5,22 +5,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from mutoscope.server.accounts.auth import Principal, optional_principal, require_principal
 from mutoscope.server.accounts.bodies import read_fields
+from mutoscope.server.posts.paging import DEFAULT_LIMIT, Limit
 from mutoscope.server.runtime import Runtime, runtime
 from mutoscope.server.social.avatars import MAX_AVATAR_BYTES, MEDIA_TYPE
-from mutoscope.server.social.profiles import DEFAULT_PAGE, ProfileService
+from mutoscope.server.social.profiles import ProfileService
 from mutoscope.server.social.schemas import BlockState, FollowState, ProfileObject, ProfilePage
 
 router = APIRouter(prefix="/api", tags=["profiles"])
 Caller = Annotated[Principal, Depends(require_principal)]
 Viewer = Annotated[Principal | None, Depends(optional_principal)]
 State = Annotated[Runtime, Depends(runtime)]
-Limit = Annotated[int, Query()]
 _AVATAR_CACHE = "public, max-age=86400"
 
 
@@ -67,27 +67,27 @@ def unblock(handle: str, caller: Caller, state: State) -> BlockState:
 
 @router.get("/profiles/{handle}/followers", response_model=ProfilePage)
 def followers(
-    handle: str, viewer: Viewer, state: State, after: str | None = None, limit: Limit = DEFAULT_PAGE
+    handle: str, viewer: Viewer, state: State, after: str | None = None, limit: Limit = DEFAULT_LIMIT
 ) -> ProfilePage:
     return ProfileService(state).followers(viewer, handle, after=after, limit=limit)
 
 
 @router.get("/profiles/{handle}/following", response_model=ProfilePage)
 def following(
-    handle: str, viewer: Viewer, state: State, after: str | None = None, limit: Limit = DEFAULT_PAGE
+    handle: str, viewer: Viewer, state: State, after: str | None = None, limit: Limit = DEFAULT_LIMIT
 ) -> ProfilePage:
     return ProfileService(state).following(viewer, handle, after=after, limit=limit)
 
 
 @router.get("/profiles/{handle}/mutuals", response_model=ProfilePage)
 def mutuals(
-    handle: str, viewer: Viewer, state: State, after: str | None = None, limit: Limit = DEFAULT_PAGE
+    handle: str, viewer: Viewer, state: State, after: str | None = None, limit: Limit = DEFAULT_LIMIT
 ) -> ProfilePage:
     return ProfileService(state).mutuals(viewer, handle, after=after, limit=limit)
 
 
 @router.get("/me/blocks", response_model=ProfilePage)
 def my_blocks(
-    caller: Caller, state: State, after: str | None = None, limit: Limit = DEFAULT_PAGE
+    caller: Caller, state: State, after: str | None = None, limit: Limit = DEFAULT_LIMIT
 ) -> ProfilePage:
     return ProfileService(state).blocks(caller, after=after, limit=limit)

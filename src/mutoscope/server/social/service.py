@@ -12,8 +12,8 @@ can combine them with their own queries in one transaction.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, exists, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Delete, delete, exists, or_, select
+from sqlalchemy.orm import Session, object_mapper
 
 from mutoscope.errors import ConflictError, InvalidRequestError, NotFoundError
 from mutoscope.server.accounts.models import User
@@ -29,18 +29,14 @@ def follow(session: Session, follower_id: str, followee_id: str) -> bool:
         raise NotFoundError("No such profile.", param="handle")
     if _has_block(session, follower_id, followee_id):
         raise ConflictError("You blocked this person; unblock them first.", param="handle", code="blocked")
-    if session.get(Follow, (follower_id, followee_id)) is not None:
-        return False
-    session.add(Follow(follower_id=follower_id, followee_id=followee_id))
-    session.flush()
-    return True
+    return _added(session, Follow(follower_id=follower_id, followee_id=followee_id))
 
 
 def unfollow(session: Session, follower_id: str, followee_id: str) -> bool:
-    result = session.execute(
-        delete(Follow).where(Follow.follower_id == follower_id, Follow.followee_id == followee_id)
+    """Unfollow; True if there was a follow to remove."""
+    return _removed(
+        session, delete(Follow).where(Follow.follower_id == follower_id, Follow.followee_id == followee_id)
     )
-    return bool(getattr(result, "rowcount", 0))
 
 
 def block(session: Session, blocker_id: str, blocked_id: str) -> bool:
@@ -56,18 +52,14 @@ def block(session: Session, blocker_id: str, blocked_id: str) -> bool:
             )
         )
     )
-    if _has_block(session, blocker_id, blocked_id):
-        return False
-    session.add(Block(blocker_id=blocker_id, blocked_id=blocked_id))
-    session.flush()
-    return True
+    return _added(session, Block(blocker_id=blocker_id, blocked_id=blocked_id))
 
 
 def unblock(session: Session, blocker_id: str, blocked_id: str) -> bool:
-    result = session.execute(
-        delete(Block).where(Block.blocker_id == blocker_id, Block.blocked_id == blocked_id)
+    """Unblock; True if there was a block to lift."""
+    return _removed(
+        session, delete(Block).where(Block.blocker_id == blocker_id, Block.blocked_id == blocked_id)
     )
-    return bool(getattr(result, "rowcount", 0))
 
 
 def is_following(session: Session, follower_id: str, followee_id: str) -> bool:
@@ -118,6 +110,21 @@ def blocked_ids_either_way(session: Session, user_id: str) -> set[str]:
     """Everyone `user_id` blocked or was blocked by: people to hide from them, and them from."""
     blocked = set(session.scalars(select(Block.blocked_id).where(Block.blocker_id == user_id)))
     return blocked | set(session.scalars(select(Block.blocker_id).where(Block.blocked_id == user_id)))
+
+
+def _added(session: Session, edge: Follow | Block) -> bool:
+    """Store `edge` unless the same edge (by its key, the two user ids) is already stored; True if it is new."""
+    if session.get(type(edge), object_mapper(edge).primary_key_from_instance(edge)) is not None:
+        return False
+    session.add(edge)
+    session.flush()
+    return True
+
+
+def _removed(session: Session, statement: Delete) -> bool:
+    """Run a DELETE; True if it removed a row. `rowcount` lives on the cursor result a DML statement returns,
+    which `Session.execute`'s declared `Result` type does not show, hence the getattr."""
+    return bool(getattr(session.execute(statement), "rowcount", 0))
 
 
 def _has_block(session: Session, blocker_id: str, blocked_id: str) -> bool:

@@ -1,7 +1,8 @@
 """`/v1/webhook_endpoints`: users register, list and delete the URLs their events are sent to.
 
 Every route needs a principal, and a user only ever sees their own endpoints (another user's id is a 404). The
-database comes through the `webhook_database` dependency, which reads the server's runtime; tests override it.
+database comes through the `webhook_database` dependency and the SSRF setting through `private_addresses_allowed`;
+both read the server's runtime, and tests override them.
 """
 
 from __future__ import annotations
@@ -36,20 +37,28 @@ def webhook_database(request: Request) -> Database:
     return runtime(request).db
 
 
+def private_addresses_allowed(request: Request) -> bool:
+    """Whether endpoints may point at private or loopback addresses (`webhooks.allow_private`)."""
+    return runtime(request).settings.webhooks.allow_private
+
+
 PrincipalDep = Annotated[Principal, Depends(require_principal)]
 DatabaseDep = Annotated[Database, Depends(webhook_database)]
+AllowPrivateDep = Annotated[bool, Depends(private_addresses_allowed)]
 
 
 @router.post("/webhook_endpoints", response_model=EndpointWithSecret)
 def create_webhook_endpoint(
-    body: EndpointCreate, principal: PrincipalDep, db: DatabaseDep
+    body: EndpointCreate, principal: PrincipalDep, db: DatabaseDep, allow_private: AllowPrivateDep
 ) -> EndpointWithSecret:
     if body.events is not None and body.event_types is not None and body.events != body.event_types:
         raise InvalidRequestError("Send 'events' or 'event_types', not two different lists.", param="events")
     events = body.events if body.events is not None else body.event_types
+    # Checked before the transaction: checking the address resolves the host, which must not hold the write lock.
+    url = service.validate_url(body.url, allow_private=allow_private)
     with db.write_session() as session:
         endpoint = service.create_endpoint(
-            session, user_id=principal.user_id, url=body.url, events=events, name=body.name
+            session, user_id=principal.user_id, url=url, events=events, name=body.name
         )
         shown = _endpoint(endpoint)
         return EndpointWithSecret(

@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session, selectinload
 from mutoscope.db import Database, utcnow
 from mutoscope.errors import InvalidRequestError, NotFoundError
 from mutoscope.ids import new_id
-from mutoscope.server.webhooks import signing
+from mutoscope.server.webhooks import addresses, signing
 from mutoscope.server.webhooks.models import (
     DELIVERED,
     FAILED,
@@ -58,6 +58,7 @@ MAX_NAME_CHARS = 120
 _ERROR_SNIPPET_BYTES = 200  # of a failing receiver's response body, kept in last_error for debugging
 _JITTER = (0.8, 1.2)
 _PRUNE_EVERY = timedelta(hours=1)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 ClientFactory = Callable[..., httpx.Client]
 
@@ -65,8 +66,11 @@ ClientFactory = Callable[..., httpx.Client]
 # -- endpoints ------------------------------------------------------------------------------------------------
 
 
-def validate_url(url: str) -> str:
-    """An absolute http(s) URL with a host; anything else is refused naming `url`."""
+def validate_url(url: str, *, allow_private: bool = False) -> str:
+    """An absolute http(s) URL with a public host; anything else is refused naming `url`.
+
+    `allow_private` lets the host be (or resolve to) a private, loopback or other non-public address.
+    """
     value = url.strip()
     if not value or len(value) > MAX_URL_CHARS:
         raise InvalidRequestError(f"'url' must be 1-{MAX_URL_CHARS} characters.", param="url")
@@ -81,6 +85,8 @@ def validate_url(url: str) -> str:
         raise InvalidRequestError(f"Invalid 'url' {value!r}: it needs a host name.", param="url")
     if parts.username is not None or parts.password is not None:
         raise InvalidRequestError("Invalid 'url': credentials in the URL are not accepted.", param="url")
+    if not allow_private:
+        addresses.refuse_private_host(parts.hostname, parts.port or _DEFAULT_PORTS[parts.scheme])
     return value
 
 
@@ -103,8 +109,14 @@ def validate_events(events: Sequence[str] | None) -> list[str]:
 def create_endpoint(
     session: Session, *, user_id: str, url: str, events: Sequence[str] | None = None, name: str = ""
 ) -> WebhookEndpoint:
-    """Register an endpoint with a fresh secret (the caller shows the secret once, now)."""
-    checked_url, checked_events = validate_url(url), validate_events(events)
+    """Register an endpoint with a fresh secret (the caller shows the secret once, now).
+
+    Only the URL's form is checked here. Callers first check its address with `validate_url` (unless private
+    addresses are allowed), before opening the transaction: that resolves the host name, and a slow DNS answer
+    must not hold SQLite's write lock. The dispatcher checks the address again on every delivery.
+    """
+    checked_url = validate_url(url, allow_private=True)
+    checked_events = validate_events(events)
     if len(name) > MAX_NAME_CHARS:
         raise InvalidRequestError(f"'name' must be at most {MAX_NAME_CHARS} characters.", param="name")
     count = len(session.scalars(select(WebhookEndpoint.id).where(WebhookEndpoint.user_id == user_id)).all())
@@ -258,6 +270,9 @@ class WebhookDispatcher:
     `clock` gives the current UTC time (injectable, so tests can step through the backoff schedule);
     `client_factory` is called as `client_factory(timeout=..., follow_redirects=False)` for the one HTTP client
     the dispatcher keeps (shared by its sending threads); `close()` releases it, and `run()` does on the way out.
+    Unless `allow_private`, it also gets `transport=addresses.guarded_transport()`, which resolves each host
+    when connecting and refuses non-public addresses (the SSRF guard that DNS rebinding cannot slip past).
+    Redirects are never followed, so a public receiver cannot bounce a delivery inward either.
     """
 
     def __init__(
@@ -271,6 +286,7 @@ class WebhookDispatcher:
         batch_size: int = 8,
         rng: random.Random | None = None,
         retention_s: float = DEFAULT_RETENTION_S,
+        allow_private: bool = False,
     ) -> None:
         if timeout_s <= 0 or batch_size < 1 or retention_s <= 0 or any(delay < 0 for delay in backoff_s):
             raise ValueError(
@@ -278,6 +294,7 @@ class WebhookDispatcher:
             )
         self._db = db
         self._client_factory = client_factory
+        self._allow_private = allow_private
         self._clock = clock
         self._backoff_s = tuple(float(delay) for delay in backoff_s)
         self._timeout_s = timeout_s
@@ -333,7 +350,10 @@ class WebhookDispatcher:
         # to busy receivers alive between deliveries.
         with self._client_lock:
             if self._client is None:
-                self._client = self._client_factory(timeout=self._timeout_s, follow_redirects=False)
+                options: dict[str, Any] = {"timeout": self._timeout_s, "follow_redirects": False}
+                if not self._allow_private:
+                    options["transport"] = addresses.guarded_transport()
+                self._client = self._client_factory(**options)
             return self._client
 
     def _prune_finished(self) -> None:
