@@ -24,6 +24,8 @@ from mutoscope.cli import generate as generate_module
 from mutoscope.cli.arguments import parse_options, parse_shot, parse_size, resolve_duration_s
 from mutoscope.cli.main import app
 from mutoscope.errors import BackendError, InvalidRequestError
+from mutoscope.ids import is_id
+from mutoscope.provenance.manifest import read_manifest
 from mutoscope.safety import Verdict
 
 SCRIPT = Path(sys.executable).parent / "mutoscope"
@@ -301,6 +303,22 @@ def test_generate_runs_the_output_screens_and_stores_nothing_they_refuse(
     assert last_line.startswith("error: This request was blocked by the sexual policy"), result.stderr
     assert "Traceback" not in result.output
     assert [p.name for p in tmp_path.iterdir() if p.name != "data"] == []  # no video, no partial file
+
+
+def test_generate_signs_its_clip_with_the_deployments_c2pa_credentials(tmp_path: Path) -> None:
+    out = tmp_path / "signed.mp4"
+    result = invoke(*generate_args(out, handle="@ana"))
+    assert result.exit_code == 0, result.output
+    anchors = (tmp_path / "data" / "c2pa" / "ca.pem").read_bytes()  # made on first use, like `serve` does
+    reading = read_manifest(out.read_bytes(), "video/mp4", trust_anchors_pem=anchors)
+    assert reading is not None and reading.state == "trusted"
+    assert reading.video_id is not None and is_id(reading.video_id, "video")
+    assert reading.generation["backend"] == "testcard"
+    # A second clip is a different video: its own id in its own manifest.
+    again = tmp_path / "again.mp4"
+    assert invoke(*generate_args(again)).exit_code == 0
+    second = read_manifest(again.read_bytes(), "video/mp4", trust_anchors_pem=anchors)
+    assert second is not None and second.video_id != reading.video_id
 
 
 def test_scene_json_goes_to_the_backend_as_the_scene_option(tmp_path: Path) -> None:

@@ -37,15 +37,18 @@ def test_the_embedded_setup_checks_only_the_database(tmp_path: Path) -> None:
         assert "testcard" in response.json()["backends"]
 
 
-def test_a_redis_that_does_not_answer_makes_readyz_503_naming_redis(tmp_path: Path) -> None:
+def test_a_redis_that_does_not_answer_degrades_readyz_without_failing_it(tmp_path: Path) -> None:
     closed = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     with _serving(tmp_path, redis={"url": closed, "key_prefix": key_prefix()}) as server:
         response = _ready(server)
-        assert response.status_code == 503
+        # Requests still work without Redis (rate limits fail open), so the process stays in rotation.
+        assert response.status_code == 200, response.text
         body = response.json()
-        assert (body["status"], body["failed"]) == ("unavailable", ["redis"])
+        assert (body["status"], body["failed"]) == ("degraded", ["redis"])
         assert body["checks"]["database"] == "ok" and body["checks"]["redis"] != "ok"
-        assert int(response.headers["retry-after"]) > 0
+        # ...and an authenticated, rate-limited request is served (the Redis limiter fails open).
+        with server.http(server.user()) as http:
+            assert http.get("/v1/videos").status_code == 200
 
 
 @pytest.mark.services

@@ -9,6 +9,8 @@ the wall time compares with real time.
 
 from __future__ import annotations
 
+import dataclasses
+import getpass
 import sys
 import time
 from collections.abc import Iterator
@@ -37,9 +39,11 @@ from mutoscope.engine.registry import BackendRegistry
 from mutoscope.engine.stages import Stages
 from mutoscope.engine.timebase import DEFAULT_FPS
 from mutoscope.errors import ContentPolicyError, InvalidRequestError
+from mutoscope.ids import new_id
+from mutoscope.provenance.stages import MarkedVideo, Provenance
 from mutoscope.safety.prompts import PromptPolicyScreen
 from mutoscope.safety.screens import output_screens
-from mutoscope.settings import EngineSettings
+from mutoscope.settings import EngineSettings, Settings
 
 DEFAULT_SIZE: Final = (1280, 720)
 DEFAULT_OUTPUT: Final = Path("mutoscope.mp4")
@@ -129,6 +133,14 @@ def generate_command(
             help="Backend option KEY=VALUE (VALUE as JSON when it parses); repeatable.",
         ),
     ] = None,
+    handle: Annotated[
+        str | None,
+        typer.Option(
+            "--handle",
+            help="Creator @handle for the visible watermark. Default: this computer's user name.",
+            show_default=False,
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the output path.")] = False,
 ) -> None:
     """Generate a video with synchronized sound and write it as an MP4."""
@@ -151,6 +163,7 @@ def generate_command(
         registry = discover()
         stages = safety_stages()
         check_before_writing(registry, backend_name, request, stages)
+        stages = with_provenance(stages, settings, handle or local_handle())
         prepare_output(output_path)
         started = time.perf_counter()
         result = run_generation(request, backend_name, registry, stages, output_path, quiet=quiet)
@@ -225,6 +238,27 @@ def safety_stages() -> Stages:
     `PromptGate` runs the same screener, with an adult account's context: the CLI casts no characters) and the
     output screens every video job adds (`jobs.video.with_safety_screens`). There is no way to turn them off."""
     return Stages(prompt_screens=(PromptPolicyScreen(),), output_screens=output_screens())
+
+
+def with_provenance(stages: Stages, settings: Settings, handle: str) -> Stages:
+    """`stages` plus the provenance every service video gets (visible @handle, invisible frame and audio marks,
+    fingerprints, a signed C2PA manifest), with the deployment's key and credentials from the data folder, so
+    `POST /v1/content_provenance_checks` on the same deployment recognises a clip made here too."""
+    marked = Provenance.from_settings(settings).stages(
+        MarkedVideo(video_id=new_id("video"), creator_handle=handle.removeprefix("@"))
+    )
+    return dataclasses.replace(
+        marked,
+        prompt_screens=(*stages.prompt_screens, *marked.prompt_screens),
+        output_screens=(*stages.output_screens, *marked.output_screens),
+    )
+
+
+def local_handle() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no user name in this environment (some containers)
+        return "mutoscope"
 
 
 def check_before_writing(

@@ -1,9 +1,12 @@
 """Liveness and readiness probes (no auth): what a load balancer and `mutoscope doctor` ask.
 
 `/readyz` checks every dependency the deployment is configured with: the database always, the S3 bucket when
-blobs live in S3 (a HEAD on the bucket), Redis when `redis.url` is set (PING). Any failure answers 503 with
-Retry-After and says which dependency failed, so a load balancer takes the process out of rotation and an
-operator sees why. Each check is cheap and bounded by its client's timeouts (Redis 2 s, S3 connect 5 s).
+blobs live in S3 (a HEAD on the bucket), Redis when `redis.url` is set (PING). A failed database or bucket
+answers 503 with Retry-After and says which failed, so a load balancer takes the process out of rotation and an
+operator sees why. Redis is reported but never fails readiness: requests survive without it (rate limits fail
+open, progress falls back to polling), and a shared Redis outage must not take every API process out of the
+load balancer at once; the answer says `"status": "degraded"` instead. Each check is cheap and bounded by its
+client's timeouts (Redis 2 s, S3 connect 5 s).
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ logger = logging.getLogger(__name__)
 router = APIRouter(tags=["health"])
 
 _RETRY_AFTER_S = 5
+# Dependencies whose failure degrades the service but does not stop it serving requests.
+_OPTIONAL = frozenset({"redis"})
 
 
 @runtime_checkable
@@ -50,10 +55,11 @@ def readyz(state: Annotated[Runtime, Depends(runtime)]) -> dict[str, Any] | JSON
     if state.settings.redis.url is not None:
         checks["redis"] = _check(functools.partial(_ping_redis, state.settings.redis.url))
     failed = sorted(name for name, result in checks.items() if result != "ok")
-    if failed:
+    if set(failed) - _OPTIONAL:
         body = {"status": "unavailable", "failed": failed, "checks": checks}
         return JSONResponse(body, status_code=503, headers={"Retry-After": str(_RETRY_AFTER_S)})
-    return {"status": "ok", "checks": checks, "backends": sorted(state.registry.names())}
+    status = "degraded" if failed else "ok"
+    return {"status": status, "failed": failed, "checks": checks, "backends": sorted(state.registry.names())}
 
 
 def _check(probe: Callable[[], object]) -> str:
