@@ -3,6 +3,7 @@ SDK example run exactly as printed against `mutoscope serve`."""
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import subprocess
@@ -146,3 +147,28 @@ def test_standalone_workers_drain_the_queue(tmp_path: Path) -> None:
 def test_worker_refuses_an_unmigrated_database(tmp_path: Path) -> None:
     result = _cli("worker", env=_env(tmp_path))
     assert result.returncode != 0 and "mutoscope db upgrade" in result.stderr
+
+
+def _idle_connection_open_after(base: str, idle_s: float) -> bool:
+    """Whether a kept-alive connection still serves a second request after `idle_s` of silence."""
+    connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=5)
+    try:
+        connection.request("GET", "/healthz")
+        assert connection.getresponse().read() == b'{"status":"ok"}'
+        time.sleep(idle_s)
+        try:
+            # http.client reconnects on its own only when it saw the close; sending on the old socket shows it.
+            connection.sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            return connection.sock.recv(4096).startswith(b"HTTP/1.1 200")
+        except OSError:  # reset by the server
+            return False
+    finally:
+        connection.close()
+
+
+def test_serve_keeps_idle_connections_as_long_as_the_setting_says(tmp_path: Path) -> None:
+    # uvicorn's own default closes after 5 s, under a load balancer's usual 60 s (which would cause 502s).
+    with _serving(_env(tmp_path / "long", MUTOSCOPE_SERVER__KEEP_ALIVE_S="30")) as base:
+        assert _idle_connection_open_after(base, 6.5)
+    with _serving(_env(tmp_path / "short", MUTOSCOPE_SERVER__KEEP_ALIVE_S="1")) as base:
+        assert not _idle_connection_open_after(base, 3.0)

@@ -101,6 +101,9 @@ class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
     in_process_worker: bool = True
+    # How long an idle client connection stays open. Above the 60 s idle timeout common to load balancers, so
+    # the balancer, not mutoscope, closes a reused connection first (the other order drops a request: a 502).
+    keep_alive_s: int = Field(default=75, ge=1, le=3600)
     # When set, the server makes sure an admin user owning this key exists at start.
     admin_api_key: str | None = None
 

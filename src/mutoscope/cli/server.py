@@ -62,7 +62,14 @@ def serve_command(
         port if port is not None else settings.server.port,
     )
     output.emit_text(f"mutoscope serving on http://{listen_host}:{listen_port} (API docs at /docs)")
-    uvicorn.run(app, host=listen_host, port=listen_port, log_level="warning", access_log=False)
+    uvicorn.run(
+        app,
+        host=listen_host,
+        port=listen_port,
+        log_level="warning",
+        access_log=False,
+        timeout_keep_alive=settings.server.keep_alive_s,
+    )
 
 
 class Executor(StrEnum):

@@ -173,6 +173,10 @@ class LocalBlobStore:
             try:
                 folder.mkdir(parents=True, exist_ok=True)
             except (FileExistsError, NotADirectoryError) as error:
+                # mkdir also says "exists" when a concurrent prune removed the folder between its own create
+                # and check; only a file on the way is a real conflict.
+                if not self._blob_on_the_way(folder):
+                    continue
                 raise ConflictError(
                     f"Blob key {key!r} runs through a path that is itself a blob in this store.", param="key"
                 ) from error
@@ -183,6 +187,14 @@ class LocalBlobStore:
             os.fchmod(descriptor, 0o644)
             return descriptor, name
         raise OSError(f"could not create a temporary file in {folder}")
+
+    def _blob_on_the_way(self, folder: Path) -> bool:
+        """Whether `folder` or a folder above it (inside the store) is a file."""
+        return any(
+            path.is_file()
+            for path in (folder, *folder.parents)
+            if path != self.root and self.root in path.parents
+        )
 
     def _prune_empty_folders(self, folder: Path) -> None:
         while folder != self.root and self.root in folder.parents:
