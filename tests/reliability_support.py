@@ -109,28 +109,26 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             process.wait(10)
 
 
-def job_rows(database_url: str) -> dict[str, dict[str, Any]]:
-    """Every job row by id: state, attempts, result (what the database says, read directly)."""
+def query(database_url: str, sql: str) -> list[Any]:
+    """The rows of one SQL statement, read straight from the database on a connection of its own."""
     db = open_database(database_url)
     try:
         with db.engine.connect() as connection:
-            rows = connection.exec_driver_sql(
-                "SELECT id, state, attempts, result, error_code FROM jobs"
-            ).all()
+            return list(connection.exec_driver_sql(sql).all())
     finally:
         db.dispose()
+
+
+def job_rows(database_url: str) -> dict[str, dict[str, Any]]:
+    """Every job row by id: state, attempts, result (what the database says, read directly)."""
+    rows = query(database_url, "SELECT id, state, attempts, result, error_code FROM jobs")
     return {
         row[0]: {"state": row[1], "attempts": row[2], "result": row[3], "error_code": row[4]} for row in rows
     }
 
 
 def video_ids(database_url: str) -> set[str]:
-    db = open_database(database_url)
-    try:
-        with db.engine.connect() as connection:
-            return {row[0] for row in connection.exec_driver_sql("SELECT id FROM videos").all()}
-    finally:
-        db.dispose()
+    return {row[0] for row in query(database_url, "SELECT id FROM videos")}
 
 
 @dataclass(frozen=True, slots=True)

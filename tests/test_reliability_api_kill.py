@@ -24,9 +24,8 @@ import pytest
 from PIL import Image
 
 from live_server import free_port
-from mutoscope.db import open_database
 from mutoscope.storage.local import LocalBlobStore
-from reliability_support import ADMIN_KEY, fresh_database, report, service_env, start_serve, stop
+from reliability_support import ADMIN_KEY, fresh_database, query, report, service_env, start_serve, stop
 
 pytestmark = [pytest.mark.services, pytest.mark.slow, pytest.mark.timeout(300)]
 KILLS = 5
@@ -54,14 +53,7 @@ def _uploads(folder: Path) -> list[tuple[str, str, bytes, str]]:
 
 def _rows(database_url: str) -> dict[str, list[str]]:
     """video id → the input blob keys its job payload names."""
-    db = open_database(database_url)
-    try:
-        with db.engine.connect() as connection:
-            rows = connection.exec_driver_sql(
-                "SELECT v.id, j.payload FROM videos v JOIN jobs j ON j.id = v.id"
-            ).all()
-    finally:
-        db.dispose()
+    rows = query(database_url, "SELECT v.id, j.payload FROM videos v JOIN jobs j ON j.id = v.id")
     keys: dict[str, list[str]] = {}
     for video_id, payload in rows:
         keys[video_id] = [

@@ -17,7 +17,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mutoscope.db import open_database
 from mutoscope.jobs.queue import ClaimedJob
 from mutoscope.jobs.video import VideoJob, VideoJobs
 from mutoscope.jobs.worker import JobContext
@@ -27,6 +26,7 @@ from reliability_support import (
     audit_blobs,
     fresh_database,
     job_rows,
+    query,
     report,
     service_env,
     serving,
@@ -46,14 +46,9 @@ WORKERS = 3
 
 def _busy_pids(database_url: str) -> set[int]:
     """The process ids of workers holding a lease now (worker ids are `<host>-<pid>-<random>`)."""
-    db = open_database(database_url)
-    try:
-        with db.engine.connect() as connection:
-            owners = connection.exec_driver_sql(
-                "SELECT lease_owner FROM jobs WHERE state = 'in_progress' AND lease_owner IS NOT NULL"
-            ).all()
-    finally:
-        db.dispose()
+    owners = query(
+        database_url, "SELECT lease_owner FROM jobs WHERE state = 'in_progress' AND lease_owner IS NOT NULL"
+    )
     return {int(owner[0].rsplit("-", 2)[1]) for owner in owners}
 
 
